@@ -1,0 +1,36 @@
+import { expect, test } from "@playwright/test";
+
+const SECTIONS = [
+  { label: "Requests", heading: "Requests", empty: "No requests yet" },
+  { label: "Feeds", heading: "Feeds", empty: "No feeds yet" },
+  { label: "Approvals", heading: "Approvals", empty: "Nothing awaits a decision" },
+  { label: "Builds", heading: "Builds", empty: "No builds yet" },
+  { label: "Admin", heading: "Admin", empty: "Administration is on its way" },
+];
+
+test("the shell opens on the overview with the seeded data", async ({ page }) => {
+  await page.goto("/");
+  await expect(page.getByRole("heading", { level: 1, name: "Overview" })).toBeVisible();
+  const upstreams = page.getByRole("region", { name: "Approved upstream sources" });
+  await expect(upstreams.getByText("pypi.org", { exact: true })).toBeVisible();
+  await expect(upstreams.getByText("conda-forge", { exact: true })).toBeVisible();
+  await page.screenshot({ path: "e2e/artifacts/shell-overview.png", fullPage: true });
+});
+
+test("every navigation entry opens its page and marks itself current", async ({ page }) => {
+  await page.goto("/");
+  const nav = page.getByRole("navigation", { name: "Main", exact: true });
+  for (const s of SECTIONS) {
+    await nav.getByRole("link", { name: s.label }).click();
+    await expect(page.getByRole("heading", { level: 1, name: s.heading })).toBeVisible();
+    await expect(page.getByRole("heading", { name: s.empty })).toBeVisible();
+    await expect(nav.getByRole("link", { name: s.label })).toHaveAttribute("aria-current", "page");
+    await page.screenshot({ path: `e2e/artifacts/shell-${s.label.toLowerCase()}.png`, fullPage: true });
+  }
+});
+
+test("health answers ok", async ({ request }) => {
+  const res = await request.get("/api/health");
+  expect(res.status()).toBe(200);
+  expect(await res.json()).toEqual({ db: "ok" });
+});
