@@ -54,9 +54,13 @@ export async function seedDemoData(db: PrismaClient, options: SeedOptions = {}) 
   }
 
   const baseUrl = options.nexusBaseUrl ?? "https://127.0.0.1:8443";
-  await db.feedHost.upsert({
-    where: { name: DEMO_NEXUS_HOST.name },
-    update: { baseUrl },
-    create: { name: DEMO_NEXUS_HOST.name, kind: DEMO_NEXUS_HOST.kind, credentialRef: DEMO_NEXUS_HOST.credentialRef, baseUrl },
-  });
+  const host = await db.feedHost.findUnique({ where: { name: DEMO_NEXUS_HOST.name } });
+  if (!host) {
+    await db.feedHost.create({
+      data: { name: DEMO_NEXUS_HOST.name, kind: DEMO_NEXUS_HOST.kind, credentialRef: DEMO_NEXUS_HOST.credentialRef, baseUrl },
+    });
+  } else if (host.baseUrl !== baseUrl) {
+    // The sandbox may come up on another port; follow it without touching anything else.
+    await db.feedHost.update({ where: { id: host.id }, data: { baseUrl } });
+  }
 }

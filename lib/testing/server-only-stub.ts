@@ -1,2 +1,2 @@
-// Vitest alias target for `server-only` (see vitest.config.ts). Intentionally empty.
+// Vitest alias target for `server-only` (see vitest.config.mts). Intentionally empty.
 export {};
