@@ -1,0 +1,355 @@
+import type { SandboxRequest, SandboxResponse } from "../core/http";
+import { Router, isRecord, parseBasicAuth, parseJsonBody } from "../core/http";
+import { condaChannelResponse } from "../packages/conda-channel";
+import { distributionFile, simpleIndexProject, simpleIndexRoot } from "../packages/pypi-index";
+import type { Upstream } from "../packages/upstream";
+
+/**
+ * Sonatype Nexus Repository 3 imitation: REST API under /service/rest (status, repositories,
+ * pypi/conda proxies, anonymous access, users) and repository content under /repository/NAME/.
+ */
+export type NexusRepository = {
+  name: string;
+  format: "pypi" | "conda";
+  type: "proxy";
+  online: boolean;
+  storage: { blobStoreName: string; strictContentTypeValidation: boolean; writePolicy?: string };
+  proxy: { remoteUrl: string; contentMaxAge: number; metadataMaxAge: number };
+  negativeCache: { enabled: boolean; timeToLive: number };
+  httpClient: Record<string, unknown> & { blocked: boolean; autoBlock: boolean };
+  routingRuleName: string | null;
+  cleanup: { policyNames: string[] } | null;
+  replication: { preemptivePullEnabled: boolean; assetPathRegex?: string } | null;
+  pypi?: { indexPath?: string; removeQuarantined?: boolean };
+};
+
+type NexusUser = { userId: string; firstName: string; lastName: string; emailAddress: string; password: string; status: string; roles: string[] };
+
+export type NexusState = {
+  repositories: Map<string, NexusRepository>;
+  users: Map<string, NexusUser>;
+  anonymousEnabled: boolean;
+};
+
+const NAME_PATTERN = /^[a-zA-Z0-9-][a-zA-Z0-9_.-]*$/;
+const NAME_MESSAGE = "Only letters, digits, underscores(_), hyphens(-), and dots(.) are allowed and may not start with underscore or dot.";
+
+export function createNexusService(upstream: Upstream, adminPassword: string): { router: Router; state: NexusState } {
+  const state: NexusState = {
+    repositories: new Map(),
+    users: new Map([
+      ["admin", { userId: "admin", firstName: "Administrator", lastName: "User", emailAddress: "admin@example.org", password: adminPassword, status: "active", roles: ["nx-admin"] }],
+    ]),
+    anonymousEnabled: false,
+  };
+  const router = new Router();
+  const R = "/service/rest";
+
+  router.add("GET", `${R}/v1/status`, () => ({ status: 200 }));
+  router.add("GET", `${R}/v1/status/writable`, () => ({ status: 200 }));
+  router.add("GET", `${R}/v1/status/check`, (req) =>
+    withAdmin(state, req, () => ({
+      status: 200,
+      json: {
+        "Available CPUs": { healthy: true, message: "The host system is allocating a maximum of 2 cores to the application.", error: null, details: null, time: Date.now(), duration: 0, timestamp: new Date().toISOString() },
+        "Blob Stores Ready": { healthy: true, message: "All 1 blob stores are ready", error: null, details: null, time: Date.now(), duration: 0, timestamp: new Date().toISOString() },
+      },
+    })),
+  );
+
+  router.add("GET", `${R}/v1/repositories`, (req) => withRead(state, req, () => ({ status: 200, json: [...state.repositories.values()].map((r) => summary(r, req.baseUrl)) })));
+  router.add("GET", `${R}/v1/repositorySettings`, (req) => withAdmin(state, req, () => ({ status: 200, json: [...state.repositories.values()].map((r) => detail(r, req.baseUrl)) })));
+  router.add("GET", `${R}/v1/repositories/{name}`, (req) =>
+    withRead(state, req, () => {
+      const repo = state.repositories.get(req.params.name ?? "");
+      return repo ? { status: 200, json: summary(repo, req.baseUrl) } : repoNotFound();
+    }),
+  );
+  router.add("DELETE", `${R}/v1/repositories/{name}`, (req) =>
+    withAdmin(state, req, () => (state.repositories.delete(req.params.name ?? "") ? { status: 204 } : repoNotFound())),
+  );
+
+  for (const format of ["pypi", "conda"] as const) {
+    router.add("POST", `${R}/v1/repositories/${format}/proxy`, (req) =>
+      withAdmin(state, req, () => {
+        const parsed = validateProxyBody(req, format);
+        if ("error" in parsed) return parsed.error;
+        const repo = parsed.repo;
+        if (state.repositories.has(repo.name) || [...state.repositories.keys()].some((k) => k.toLowerCase() === repo.name.toLowerCase())) {
+          return nexusMessage(400, `Failed to create repository: Duplicate key: repository name ${repo.name} already exists`);
+        }
+        state.repositories.set(repo.name, repo);
+        return { status: 201 };
+      }),
+    );
+    router.add("GET", `${R}/v1/repositories/${format}/proxy/{name}`, (req) =>
+      withAdmin(state, req, () => {
+        const repo = state.repositories.get(req.params.name ?? "");
+        if (!repo || repo.format !== format) return repoNotFound();
+        return { status: 200, json: detail(repo, req.baseUrl) };
+      }),
+    );
+    router.add("PUT", `${R}/v1/repositories/${format}/proxy/{name}`, (req) =>
+      withAdmin(state, req, () => {
+        const existing = state.repositories.get(req.params.name ?? "");
+        if (!existing || existing.format !== format) return repoNotFound();
+        const parsed = validateProxyBody(req, format);
+        if ("error" in parsed) return parsed.error;
+        if (parsed.repo.name !== existing.name) return nexusMessage(400, "Renaming a repository is not supported");
+        state.repositories.set(existing.name, parsed.repo);
+        return { status: 204 };
+      }),
+    );
+  }
+
+  router.add("GET", `${R}/v1/security/anonymous`, (req) =>
+    withAdmin(state, req, () => ({ status: 200, json: { enabled: state.anonymousEnabled, userId: "anonymous", realmName: "NexusAuthorizingRealm" } })),
+  );
+  router.add("PUT", `${R}/v1/security/anonymous`, (req) =>
+    withAdmin(state, req, () => {
+      const body = parseJsonBody(req);
+      if (!body.ok || !isRecord(body.value) || typeof body.value.enabled !== "boolean") return validationErrors([["enabled", "must not be null"]]);
+      state.anonymousEnabled = body.value.enabled;
+      return { status: 200, json: { enabled: state.anonymousEnabled, userId: "anonymous", realmName: "NexusAuthorizingRealm" } };
+    }),
+  );
+  router.add("GET", `${R}/v1/security/users`, (req) => withAdmin(state, req, () => ({ status: 200, json: [...state.users.values()].map(publicUser) })));
+  router.add("POST", `${R}/v1/security/users`, (req) =>
+    withAdmin(state, req, () => {
+      const body = parseJsonBody(req);
+      const v = body.ok && isRecord(body.value) ? body.value : {};
+      const errors: [string, string][] = [];
+      for (const field of ["userId", "firstName", "lastName", "emailAddress", "password", "status"]) if (typeof v[field] !== "string" || v[field] === "") errors.push([field, "must not be empty"]);
+      if (!Array.isArray(v.roles) || v.roles.length === 0) errors.push(["roles", "must not be empty"]);
+      if (errors.length) return validationErrors(errors);
+      const user: NexusUser = {
+        userId: String(v.userId),
+        firstName: String(v.firstName),
+        lastName: String(v.lastName),
+        emailAddress: String(v.emailAddress),
+        password: String(v.password),
+        status: String(v.status),
+        roles: (v.roles as unknown[]).map(String),
+      };
+      if (state.users.has(user.userId)) return nexusMessage(400, `User '${user.userId}' already exists`);
+      state.users.set(user.userId, user);
+      return { status: 200, json: publicUser(user) };
+    }),
+  );
+  router.add("DELETE", `${R}/v1/security/users/{userId}`, (req) =>
+    withAdmin(state, req, () => (state.users.delete(req.params.userId ?? "") ? { status: 204 } : nexusMessage(404, "User not found"))),
+  );
+  router.add("PUT", `${R}/v1/security/users/{userId}/change-password`, (req) =>
+    withAdmin(state, req, () => {
+      const user = state.users.get(req.params.userId ?? "");
+      if (!user) return nexusMessage(404, "User not found");
+      const password = req.body.toString("utf8");
+      if (!password) return nexusMessage(400, "Password must be supplied");
+      user.password = password;
+      return { status: 204 };
+    }),
+  );
+
+  router.add(["GET"], "/repository/{name}/{rest*}", (req) => repositoryContent(state, upstream, req));
+  router.add(["GET"], "/repository/{name}", (req) => repositoryContent(state, upstream, req));
+
+  return { router, state };
+}
+
+function repositoryContent(state: NexusState, upstream: Upstream, req: SandboxRequest): SandboxResponse {
+  const repo = state.repositories.get(req.params.name ?? "");
+  if (!repo) return { status: 404, headers: { "content-type": "text/html" }, text: notFoundPage() };
+  const auth = authenticate(state, req);
+  if (auth === "invalid" || (auth === "anonymous" && !state.anonymousEnabled)) return unauthorized();
+  if (auth !== "anonymous" && !canView(auth, repo)) return { status: 403, headers: { "content-type": "text/html" }, text: "<html><body><h1>403 Forbidden</h1></body></html>\n" };
+  if (!repo.online) return { status: 503, headers: { "content-type": "text/html" }, text: `<html><body><h1>503 Service Unavailable</h1><p>Repository offline: ${repo.name}</p></body></html>\n` };
+  const rest = req.params.rest ?? "";
+  const remote = classifyRemote(repo);
+  if (!remote || repo.httpClient.blocked) {
+    const reason = repo.httpClient.blocked ? "Remote Manually Blocked" : `Remote ${repo.proxy.remoteUrl} could not be reached`;
+    return { status: 502, headers: { "content-type": "text/html" }, text: `<html><body><h1>502 Bad Gateway</h1><p>${reason}: proxy repository '${repo.name}' failed to fetch ${rest}</p></body></html>\n` };
+  }
+  if (repo.format === "pypi") {
+    const indexPath = (repo.pypi?.indexPath ?? "/simple").replace(/^\/+|\/+$/g, "") || "simple";
+    const parts = rest.split("/").filter(Boolean);
+    const options = {
+      upstream,
+      visible: () => true,
+      fileHref: (project: { normalized: string }, version: string, file: { filename: string }) => `../../packages/${project.normalized}/${version}/${file.filename}`,
+    };
+    if (parts[0] === indexPath || parts[0] === "simple") {
+      if (parts.length === 1) return simpleIndexRoot(req, options);
+      if (parts.length === 2 && parts[1]) return simpleIndexProject(req, parts[1], options);
+    }
+    if (parts[0] === "packages" && parts.length >= 2) {
+      const filename = parts[parts.length - 1] ?? "";
+      return distributionFile(filename, upstream);
+    }
+    return { status: 404, headers: { "content-type": "text/html" }, text: notFoundPage() };
+  }
+  // conda: the proxy mirrors the remote's layout; the generated channel sits at remote.channelPath.
+  const channelPath = remote.channelPath;
+  if (channelPath && !rest.startsWith(`${channelPath}/`)) {
+    const first = rest.split("/")[0] ?? "";
+    if (remote.emptyChannels.includes(first)) return condaChannelResponse(rest.slice(first.length + 1), { ...upstream, conda: [] }, first);
+    return { status: 404, headers: { "content-type": "text/html" }, text: notFoundPage() };
+  }
+  return condaChannelResponse(channelPath ? rest.slice(channelPath.length + 1) : rest, upstream, channelPath || repo.name);
+}
+
+type RemoteKind = { kind: "pypi" | "conda"; channelPath: string; emptyChannels: string[] };
+
+/** Maps a proxy's remoteUrl to the generated upstream; undefined = unknown remote (502). */
+export function classifyRemote(repo: Pick<NexusRepository, "format" | "proxy">): RemoteKind | undefined {
+  let url: URL;
+  try {
+    url = new URL(repo.proxy.remoteUrl);
+  } catch {
+    return undefined;
+  }
+  const host = url.hostname.toLowerCase();
+  const path = url.pathname.replace(/\/+$/, "");
+  if (repo.format === "pypi") {
+    return ["pypi.org", "pypi.python.org", "files.pythonhosted.org"].includes(host) ? { kind: "pypi", channelPath: "", emptyChannels: [] } : undefined;
+  }
+  if (host === "repo.anaconda.com" && path === "/pkgs") return { kind: "conda", channelPath: "main", emptyChannels: ["r", "msys2", "free"] };
+  if (host === "repo.anaconda.com" && path === "/pkgs/main") return { kind: "conda", channelPath: "", emptyChannels: [] };
+  if (host === "conda.anaconda.org" && path === "/conda-forge") return { kind: "conda", channelPath: "", emptyChannels: [] };
+  if (host === "conda.anaconda.org" && path === "") return { kind: "conda", channelPath: "conda-forge", emptyChannels: [] };
+  return undefined;
+}
+
+function validateProxyBody(req: SandboxRequest, format: "pypi" | "conda"): { repo: NexusRepository } | { error: SandboxResponse } {
+  const body = parseJsonBody(req);
+  if (!body.ok) return { error: nexusMessage(400, `Unable to process input: ${body.error}`) };
+  if (!isRecord(body.value)) return { error: validationErrors([["arg0", "must not be null"]]) };
+  const v = body.value;
+  const errors: [string, string][] = [];
+  const obj = (key: string): Record<string, unknown> => (isRecord(v[key]) ? (v[key] as Record<string, unknown>) : {});
+  const name = v.name;
+  if (typeof name !== "string" || name === "") errors.push(["name", "must not be empty"]);
+  else if (!NAME_PATTERN.test(name)) errors.push(["name", NAME_MESSAGE]);
+  if (typeof v.online !== "boolean") errors.push(["online", "must not be null"]);
+  const storage = obj("storage");
+  if (!isRecord(v.storage)) errors.push(["storage", "must not be null"]);
+  else {
+    if (typeof storage.blobStoreName !== "string" || storage.blobStoreName === "") errors.push(["storage.blobStoreName", "must not be empty"]);
+    if (typeof storage.strictContentTypeValidation !== "boolean") errors.push(["storage.strictContentTypeValidation", "must not be null"]);
+  }
+  const proxy = obj("proxy");
+  if (!isRecord(v.proxy)) errors.push(["proxy", "must not be null"]);
+  else {
+    if (typeof proxy.remoteUrl !== "string" || !/^https?:\/\/[^\s/]+/.test(proxy.remoteUrl)) errors.push(["proxy.remoteUrl", "must be a valid URL"]);
+    for (const f of ["contentMaxAge", "metadataMaxAge"]) if (!Number.isInteger(proxy[f])) errors.push([`proxy.${f}`, "must not be null"]);
+  }
+  const negativeCache = obj("negativeCache");
+  if (!isRecord(v.negativeCache)) errors.push(["negativeCache", "must not be null"]);
+  else {
+    if (typeof negativeCache.enabled !== "boolean") errors.push(["negativeCache.enabled", "must not be null"]);
+    if (!Number.isInteger(negativeCache.timeToLive)) errors.push(["negativeCache.timeToLive", "must not be null"]);
+  }
+  const httpClient = obj("httpClient");
+  if (!isRecord(v.httpClient)) errors.push(["httpClient", "must not be null"]);
+  else {
+    if (typeof httpClient.blocked !== "boolean") errors.push(["httpClient.blocked", "must not be null"]);
+    if (typeof httpClient.autoBlock !== "boolean") errors.push(["httpClient.autoBlock", "must not be null"]);
+    const connection = isRecord(httpClient.connection) ? httpClient.connection : undefined;
+    if (connection?.retries !== undefined && !(Number.isInteger(connection.retries) && Number(connection.retries) >= 0 && Number(connection.retries) <= 10)) errors.push(["httpClient.connection.retries", "must be between 0 and 10"]);
+    if (connection?.timeout !== undefined && !(Number.isInteger(connection.timeout) && Number(connection.timeout) >= 1 && Number(connection.timeout) <= 3600)) errors.push(["httpClient.connection.timeout", "must be between 1 and 3600"]);
+  }
+  if (errors.length) return { error: validationErrors(errors) };
+  if (storage.blobStoreName !== "default") return { error: nexusMessage(400, `Blob store '${String(storage.blobStoreName)}' does not exist`) };
+  const routingRule = typeof v.routingRule === "string" ? v.routingRule : typeof v.routingRuleName === "string" ? v.routingRuleName : null;
+  const cleanup = isRecord(v.cleanup) && Array.isArray(v.cleanup.policyNames) ? { policyNames: v.cleanup.policyNames.map(String) } : null;
+  const replication = isRecord(v.replication) ? { preemptivePullEnabled: v.replication.preemptivePullEnabled === true, assetPathRegex: typeof v.replication.assetPathRegex === "string" ? v.replication.assetPathRegex : undefined } : null;
+  const { authentication, ...httpRest } = httpClient;
+  const maskedAuth = isRecord(authentication) ? { ...authentication, password: undefined, bearerToken: undefined } : undefined;
+  const repo: NexusRepository = {
+    name: String(name),
+    format,
+    type: "proxy",
+    online: Boolean(v.online),
+    storage: { blobStoreName: String(storage.blobStoreName), strictContentTypeValidation: Boolean(storage.strictContentTypeValidation) },
+    proxy: { remoteUrl: String(proxy.remoteUrl), contentMaxAge: Number(proxy.contentMaxAge), metadataMaxAge: Number(proxy.metadataMaxAge) },
+    negativeCache: { enabled: Boolean(negativeCache.enabled), timeToLive: Number(negativeCache.timeToLive) },
+    httpClient: { ...httpRest, blocked: Boolean(httpClient.blocked), autoBlock: Boolean(httpClient.autoBlock), ...(maskedAuth ? { authentication: maskedAuth } : {}) },
+    routingRuleName: routingRule,
+    cleanup,
+    replication,
+    ...(format === "pypi" ? { pypi: isRecord(v.pypi) ? { indexPath: typeof v.pypi.indexPath === "string" ? v.pypi.indexPath : undefined, removeQuarantined: typeof v.pypi.removeQuarantined === "boolean" ? v.pypi.removeQuarantined : undefined } : {} } : {}),
+  };
+  return { repo };
+}
+
+function summary(repo: NexusRepository, baseUrl: string): Record<string, unknown> {
+  return { name: repo.name, format: repo.format, type: repo.type, url: `${baseUrl}/repository/${repo.name}`, attributes: { proxy: { remoteUrl: repo.proxy.remoteUrl } }, online: repo.online, size: 0 };
+}
+
+function detail(repo: NexusRepository, baseUrl: string): Record<string, unknown> {
+  return {
+    name: repo.name,
+    format: repo.format,
+    type: repo.type,
+    url: `${baseUrl}/repository/${repo.name}`,
+    online: repo.online,
+    storage: repo.storage,
+    cleanup: repo.cleanup,
+    proxy: repo.proxy,
+    negativeCache: repo.negativeCache,
+    httpClient: repo.httpClient,
+    routingRuleName: repo.routingRuleName,
+    replication: repo.replication,
+    ...(repo.format === "pypi" ? { pypi: repo.pypi ?? {} } : {}),
+  };
+}
+
+function publicUser(u: NexusUser): Record<string, unknown> {
+  return { userId: u.userId, firstName: u.firstName, lastName: u.lastName, emailAddress: u.emailAddress, source: "default", status: u.status, readOnly: false, roles: u.roles, externalRoles: [] };
+}
+
+function authenticate(state: NexusState, req: SandboxRequest): NexusUser | "anonymous" | "invalid" {
+  const header = req.headers.authorization;
+  if (!header) return "anonymous";
+  const basic = parseBasicAuth(header);
+  const user = basic ? state.users.get(basic.user) : undefined;
+  if (!basic || !user || user.password !== basic.password || user.status !== "active") return "invalid";
+  return user;
+}
+
+function canView(user: NexusUser, repo: NexusRepository): boolean {
+  return user.roles.some((r) => r === "nx-admin" || r === "nx-anonymous" || r === `nx-repository-view-${repo.format}-${repo.name}-read` || r === `nx-repository-view-${repo.format}-*-read` || r === "nx-repository-view-*-*-read");
+}
+
+function withAdmin(state: NexusState, req: SandboxRequest, fn: () => SandboxResponse): SandboxResponse {
+  const auth = authenticate(state, req);
+  if (auth === "invalid" || auth === "anonymous") return unauthorized();
+  if (!auth.roles.includes("nx-admin")) return { status: 403 };
+  return fn();
+}
+
+function withRead(state: NexusState, req: SandboxRequest, fn: () => SandboxResponse): SandboxResponse {
+  const auth = authenticate(state, req);
+  if (auth === "invalid" || (auth === "anonymous" && !state.anonymousEnabled)) return unauthorized();
+  return fn();
+}
+
+function unauthorized(): SandboxResponse {
+  return { status: 401, headers: { "www-authenticate": 'BASIC realm="Sonatype Nexus Repository Manager"' } };
+}
+
+function repoNotFound(): SandboxResponse {
+  return nexusMessage(404, "Repository not found");
+}
+
+/** Nexus ≥3.53 error shape for non-validation failures: {"id":"*","message":"\"text\""}. */
+export function nexusMessage(status: number, message: string): SandboxResponse {
+  return { status, json: { id: "*", message: JSON.stringify(message) } };
+}
+
+function validationErrors(errors: [string, string][]): SandboxResponse {
+  return { status: 400, json: errors.map(([field, message]) => ({ id: `PARAMETER ${field}`, message })) };
+}
+
+function notFoundPage(): string {
+  return "<!DOCTYPE html>\n<html><head><title>404 - Sonatype Nexus Repository</title></head><body><h1>Error 404</h1><p>Not Found</p></body></html>\n";
+}
