@@ -1,0 +1,13 @@
+-- CreateTable
+CREATE TABLE "BuildLogChunk" (
+    "buildId" TEXT NOT NULL,
+    "seq" INTEGER NOT NULL,
+    "startByte" INTEGER NOT NULL,
+    "text" TEXT NOT NULL,
+
+    PRIMARY KEY ("buildId", "seq"),
+    CONSTRAINT "BuildLogChunk_buildId_fkey" FOREIGN KEY ("buildId") REFERENCES "EnvironmentBuild" ("id") ON DELETE CASCADE ON UPDATE CASCADE
+);
+
+-- CreateIndex
+CREATE INDEX "BuildLogChunk_buildId_startByte_idx" ON "BuildLogChunk"("buildId", "startByte");
