@@ -1,0 +1,70 @@
+/**
+ * How lib/jobs stores things in the Job and JobEvent rows: the checkpoints Json, Json inputs,
+ * and event inserts that keep each job's events in commit order.
+ */
+import "server-only";
+import { Prisma } from "@/generated/prisma/client";
+import type { JsonValue } from "@/lib/jobs/define-job";
+
+export interface StepCheckpoint {
+  done: boolean;
+  /** Absent until the step saves something; the step's result once done. */
+  data?: JsonValue;
+  startedAt?: string;
+  finishedAt?: string;
+}
+
+export type Checkpoints = Record<string, StepCheckpoint>;
+
+export type JobEventInput = { step?: string | null; type: string; message: string; data?: JsonValue };
+
+/** Reads the stored checkpoints, ignoring anything malformed rather than failing the job on it. */
+export function parseCheckpoints(value: JsonValue | null | undefined): Checkpoints {
+  const result: Checkpoints = {};
+  if (!isJsonObject(value)) return result;
+  for (const [name, raw] of Object.entries(value)) {
+    if (!isJsonObject(raw)) continue;
+    const entry: StepCheckpoint = { done: raw.done === true };
+    if ("data" in raw && raw.data !== undefined) entry.data = raw.data;
+    if (typeof raw.startedAt === "string") entry.startedAt = raw.startedAt;
+    if (typeof raw.finishedAt === "string") entry.finishedAt = raw.finishedAt;
+    result[name] = entry;
+  }
+  return result;
+}
+
+export function toCheckpointsInput(checkpoints: Checkpoints): Prisma.InputJsonObject {
+  return checkpoints as unknown as Prisma.InputJsonObject;
+}
+
+/** Prisma wants JsonNull, not null, for a top-level Json null. */
+export function toJsonInput(value: JsonValue): Prisma.InputJsonValue | typeof Prisma.JsonNull {
+  return value === null ? Prisma.JsonNull : (value as Prisma.InputJsonValue);
+}
+
+/**
+ * Inserts events inside a transaction that has already updated (and so row-locked) the job.
+ * The lock serialises writers per job, so on PostgreSQL a job's event ids are assigned in
+ * commit order and a reader following `afterId` can never skip one that commits late.
+ */
+export async function insertJobEvents(tx: Prisma.TransactionClient, jobId: string, events: readonly JobEventInput[]) {
+  for (const event of events) {
+    await tx.jobEvent.create({
+      data: {
+        jobId,
+        step: event.step ?? null,
+        type: event.type,
+        message: event.message,
+        ...(event.data === undefined ? {} : { data: toJsonInput(event.data) }),
+      },
+    });
+  }
+}
+
+export function isJsonObject(value: unknown): value is { [key: string]: JsonValue } {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+export function isUniqueViolation(error: unknown): boolean {
+  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002";
+}

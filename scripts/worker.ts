@@ -1,0 +1,43 @@
+/**
+ * `npm run worker`: a job worker process against DATABASE_URL, running the kinds in
+ * lib/jobs/registry.ts. SIGTERM/SIGINT stop claiming and let the running steps finish (up to
+ * 20 s, inside the usual 30 s container stop timeout), then interrupt and release what is left;
+ * a second signal exits at once, and any lease left behind is recovered when it expires.
+ */
+import os from "node:os";
+import { createDb } from "@/lib/db/client";
+import { ConfigError, parseEnv } from "@/lib/env";
+import { createWorker } from "@/lib/jobs/create-worker";
+import { prepareJobDatabase } from "@/lib/jobs/prepare-job-database";
+import { jobRegistry } from "@/lib/jobs/registry";
+
+main().catch((error: unknown) => {
+  console.error(error instanceof ConfigError ? error.message : `feedgate worker: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});
+
+async function main() {
+  const env = parseEnv();
+  const db = createDb(env.DATABASE_URL);
+  await prepareJobDatabase(db, env.DATABASE_URL);
+  const owner = `${os.hostname()}:${process.pid}`;
+  const worker = createWorker({ db, owner, jobs: jobRegistry, concurrency: 4 });
+  worker.start();
+  console.log(`feedgate worker ${owner}: running ${jobRegistry.map((j) => j.kind).join(", ") || "no job kinds yet"}`);
+
+  let isStopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (isStopping) {
+      console.error(`feedgate worker: ${signal} again, exiting now`);
+      process.exit(1);
+    }
+    isStopping = true;
+    console.log(`feedgate worker: ${signal}, finishing running steps`);
+    void worker
+      .stop()
+      .then(() => db.$disconnect())
+      .then(() => process.exit(0));
+  };
+  process.on("SIGTERM", stop);
+  process.on("SIGINT", stop);
+}
