@@ -9,8 +9,11 @@ const RG = `${SUB}/resourcegroups/{rg}`;
 const DEP = `${RG}/providers/Microsoft.Resources/deployments`;
 
 /** ARM: resource groups, resource-group deployments (LRO), deployment operations, generic resources. */
+const stateRef: { current?: ArmState } = {};
+
 export function registerArmRoutes(router: Router, engine: EngineOptions): void {
   const state = engine.state;
+  stateRef.current = state;
 
   router.add("GET", `${SUB}/resourcegroups`, (req) => {
     const groups = [...state.resourceGroups.values()].filter((g) => g.subscriptionId.toLowerCase() === (req.params.sub ?? "").toLowerCase());
@@ -174,7 +177,7 @@ function genericResource(engine: EngineOptions, req: SandboxRequest): SandboxRes
   const state = engine.state;
   const group = state.getResourceGroup(req.params.sub ?? "", req.params.rg ?? "");
   if (!group) return rgNotFound(req);
-  const rest = (req.params.rest ?? "").replace(/\/+$/, "");
+  const rest = (req.params.rest ?? "").replace(/\/{2,}/g, "/").replace(/\/+$/, "");
   const segments = rest.split("/");
   if (segments.length < 3 || segments.length % 2 === 0) return armError(400, "InvalidResourceType", `The resource type could not be found in the namespace '${segments[0] ?? ""}' for api version '${apiVersion(req)}'.`);
   const id = `/subscriptions/${req.params.sub}/resourceGroups/${group.name}/providers/${rest}`;
@@ -262,7 +265,6 @@ function operationView(d: DeploymentRecord, o: DeploymentRecord["operations"][nu
       provisioningState: o.state,
       timestamp: o.timestamp,
       duration: isoDuration((o.endedAt ?? Date.now()) - o.startedAt),
-      trackingId: d.correlationId,
       serviceRequestId: d.correlationId,
       ...(o.statusCode ? { statusCode: o.statusCode } : {}),
       ...(o.error ? { statusMessage: { status: "Failed", error: o.error } } : {}),
@@ -284,6 +286,7 @@ function rgNotFound(req: SandboxRequest): SandboxResponse {
 }
 
 function deploymentNotFound(req: SandboxRequest): SandboxResponse {
+  if (!req.params.rg || !stateRef.current?.getResourceGroup(req.params.sub ?? "", req.params.rg)) return rgNotFound(req);
   return armError(404, "DeploymentNotFound", `Deployment '${req.params.name}' could not be found.`);
 }
 

@@ -224,28 +224,26 @@ function canRead(feed: Feed): boolean {
 function feedView(req: SandboxRequest, f: Feed): Record<string, unknown> {
   const scope = f.project ? `${f.org}/${f.project.name}` : f.org;
   const self = `${req.baseUrl}/${scope}/_apis/Packaging/Feeds/${f.id}`;
-  return {
+  const view: Record<string, unknown> = {
     id: f.id,
     name: f.name,
     description: f.description,
     url: self,
     _links: { self: { href: self }, packages: { href: `${self}/Packages` }, permissions: { href: `${self}/Permissions` } },
-    project: f.project ?? null,
+    project: f.project,
     upstreamEnabled: f.upstreamEnabled,
     upstreamSources: f.upstreamSources,
     capabilities: "defaultCapabilities",
     fullyQualifiedId: f.id,
     fullyQualifiedName: f.name,
     isReadOnly: false,
-    viewId: null,
-    viewName: null,
     defaultViewId: f.viewId,
     hideDeletedPackageVersions: f.hideDeletedPackageVersions,
     badgesEnabled: f.badgesEnabled,
-    permissions: null,
-    deletedDate: null,
     upstreamEnabledChangedDate: f.createdAt,
   };
+  // ADO omits unset members (the 7.1 spec declares no nullable fields).
+  return Object.fromEntries(Object.entries(view).filter(([, v]) => v !== undefined && v !== null));
 }
 
 function authenticate(req: SandboxRequest, pat: string): boolean {

@@ -124,9 +124,10 @@ export async function startSandboxServer(options: SandboxServerOptions): Promise
 async function handle(options: SandboxServerOptions, req: IncomingMessage, res: ServerResponse, baseUrl: string): Promise<void> {
   const started = Date.now();
   const body = await readBody(req);
-  const url = new URL(req.url ?? "/", baseUrl);
+  // Concatenate rather than resolve: a request target such as "//subscriptions/..." is a path, not a host.
+  const url = new URL(`${baseUrl}${req.url ?? "/"}`);
   const method = (req.method ?? "GET").toUpperCase();
-  const path = url.pathname;
+  const path = url.pathname.replace(/\/{2,}/g, "/");
 
   if (path.startsWith("/_sandbox/")) {
     send(res, method, adminResponse(options, method, url, body));

@@ -286,7 +286,7 @@ function summary(repo: NexusRepository, baseUrl: string): Record<string, unknown
 }
 
 function detail(repo: NexusRepository, baseUrl: string): Record<string, unknown> {
-  return {
+  const full: Record<string, unknown> = {
     name: repo.name,
     format: repo.format,
     type: repo.type,
@@ -301,6 +301,8 @@ function detail(repo: NexusRepository, baseUrl: string): Record<string, unknown>
     replication: repo.replication,
     ...(repo.format === "pypi" ? { pypi: repo.pypi ?? {} } : {}),
   };
+  // Unset optional settings are left out rather than sent as null (the 3.94 schema has no nullable fields).
+  return Object.fromEntries(Object.entries(full).filter(([, v]) => v !== null && v !== undefined));
 }
 
 function publicUser(u: NexusUser): Record<string, unknown> {
