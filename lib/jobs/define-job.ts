@@ -114,7 +114,7 @@ export function defineJob<P = JsonValue>(spec: JobSpec<P>): JobDefinition {
       name: step.name,
       maxAttempts: step.maxAttempts ?? DEFAULT_STEP_ATTEMPTS,
       backoff: step.backoff,
-      run: (ctx: StepContext<unknown>) => step.run({ ...ctx, payload: parse(ctx.payload) }),
+      run: async (ctx: StepContext<unknown>) => step.run({ ...ctx, payload: parse(ctx.payload) }),
     })),
   };
 }
