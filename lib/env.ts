@@ -4,6 +4,7 @@
  * the start script prints that line and exits without a stack trace.
  */
 import { z } from "zod";
+import { ROLES } from "./auth/roles";
 
 const databaseUrl = z
   .string()
@@ -36,6 +37,42 @@ const schema = z.object({
   AZURE_SUBSCRIPTION_ID: optionalString.pipe(z.uuid().optional()),
   /** Set to use a real Entra ID tenant; unset selects the sandbox sign-in. */
   ENTRA_TENANT_ID: optionalString,
+  /** The app registration's client id; required with ENTRA_TENANT_ID, fixed in sandbox mode. */
+  ENTRA_CLIENT_ID: optionalString,
+  /** Entra login host; change only for sovereign clouds (e.g. https://login.microsoftonline.us). */
+  ENTRA_AUTHORITY_HOST: z.url({ protocol: /^https$/ }).default("https://login.microsoftonline.com"),
+  /** Optional JSON object mapping Entra group object ids to Feedgate roles, for tenants that grant by group. */
+  ROLE_GROUP_MAP: optionalString
+    .transform((v, ctx) => {
+      if (!v) return {};
+      try {
+        return JSON.parse(v) as unknown;
+      } catch {
+        ctx.addIssue({ code: "custom", message: 'must be a JSON object like {"<group id>":"Feedgate.Approver"}' });
+        return z.NEVER;
+      }
+    })
+    .pipe(z.record(z.string(), z.enum(ROLES))),
+  /** Key material for the session cookie (32+ characters). Required with ENTRA_TENANT_ID; npm start generates one into DATA_DIR otherwise. */
+  SESSION_SECRET: optionalString.pipe(z.string().min(32, "must be at least 32 characters").optional()),
+  /** A session ends after this many minutes without a request; each request extends it (rolling). */
+  SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
+  /** A session ends this many hours after sign-in, however active. */
+  SESSION_MAX_HOURS: z.coerce.number().int().min(1).max(7 * 24).default(12),
+  /** Token exchanges (POST /api/auth/*) allowed per client IP per minute. */
+  SIGN_IN_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(20),
+  /** Port of the sandbox identity provider (sandbox sign-in only); defaults to PORT + 1. */
+  SANDBOX_IDP_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+  /** Issuer URL of the sandbox identity provider as browsers reach it; defaults to http://<APP_URL host>:<SANDBOX_IDP_PORT>. */
+  SANDBOX_IDP_ISSUER: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
+}).superRefine((v, ctx) => {
+  // A real tenant is a real deployment: no generated secrets, no sandbox defaults.
+  if (v.ENTRA_TENANT_ID && !v.ENTRA_CLIENT_ID) {
+    ctx.addIssue({ code: "custom", path: ["ENTRA_CLIENT_ID"], message: "is required when ENTRA_TENANT_ID is set" });
+  }
+  if (v.ENTRA_TENANT_ID && !v.SESSION_SECRET) {
+    ctx.addIssue({ code: "custom", path: ["SESSION_SECRET"], message: "is required when ENTRA_TENANT_ID is set" });
+  }
 });
 
 export type Env = z.infer<typeof schema>;
@@ -64,6 +101,11 @@ export const env: Env = new Proxy({} as Env, {
     return cached[key as keyof Env];
   },
 });
+
+/** Drops the parsed configuration so the next read parses process.env again (tests, config reload). */
+export function resetEnvCache() {
+  cached = undefined;
+}
 
 export const isSandboxCloud = () => env.AZURE_SUBSCRIPTION_ID === undefined;
 export const isSandboxIdentity = () => env.ENTRA_TENANT_ID === undefined;

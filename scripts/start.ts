@@ -9,7 +9,9 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
+import { ensureSessionSecret } from "../lib/auth/embedded-session-secret";
 import { ConfigError, parseEnv } from "../lib/env";
+import { startPortalSandboxIdp } from "../sandbox/idp/start-portal-idp";
 
 const require = createRequire(import.meta.url);
 const isDev = process.argv.includes("--dev");
@@ -31,7 +33,14 @@ async function main() {
     runTsx(["prisma/seed-cli.ts"], { DATABASE_URL: env.DATABASE_URL });
   }
 
-  const childEnv: NodeJS.ProcessEnv = { ...process.env, NEXT_TELEMETRY_DISABLED: "1", PORT: String(env.PORT) };
+  const sessionSecret = ensureSessionSecret(env);
+  if (env.ENTRA_TENANT_ID === undefined) {
+    // In-process: it lives and dies with this launcher, like the portal it serves.
+    const idp = await startPortalSandboxIdp(env.DATA_DIR);
+    step(`sandbox sign-in (no ENTRA_TENANT_ID): identity provider at ${idp.issuer}`);
+  }
+
+  const childEnv: NodeJS.ProcessEnv = { ...process.env, NEXT_TELEMETRY_DISABLED: "1", PORT: String(env.PORT), SESSION_SECRET: sessionSecret };
   const next = require.resolve("next/dist/bin/next");
   if (isDev) {
     serve(next, ["dev", "-p", String(env.PORT)], childEnv);
@@ -55,7 +64,7 @@ function buildIfStale(next: string, childEnv: NodeJS.ProcessEnv) {
 /** A hash of everything that goes into the Next.js build, so restarts skip unchanged builds. */
 function sourceHash(): string {
   const h = createHash("sha256");
-  const roots = ["app", "components", "lib", "public", "generated", "next.config.js", "postcss.config.mjs", "package-lock.json", "tsconfig.json"];
+  const roots = ["app", "components", "lib", "public", "generated", "proxy.ts", "next.config.js", "postcss.config.mjs", "package-lock.json", "tsconfig.json"];
   const walk = (p: string) => {
     if (!existsSync(p)) return;
     const s = statSync(p);

@@ -1,6 +1,37 @@
+import { headers } from "next/headers";
+import { redirect } from "next/navigation";
 import type { ReactNode } from "react";
+import { AccountMenu } from "@/components/auth/account-menu";
+import { MsalRoot } from "@/components/auth/msal-root";
 import { AppShell } from "@/components/shell/app-shell";
+import { NAV_ITEMS } from "@/components/shell/nav-items";
+import { getMsalPublicConfig } from "@/lib/auth/msal-public-config";
+import { getCurrentUser } from "@/lib/auth/require-user";
+import { safeReturnTo } from "@/lib/auth/return-to";
+import { canUseSection, ROLE_LABELS } from "@/lib/auth/roles";
 
-export default function PortalLayout({ children }: { children: ReactNode }) {
-  return <AppShell>{children}</AppShell>;
+export const dynamic = "force-dynamic";
+
+/**
+ * The signed-in shell. Redirecting to /signin and hiding nav entries are conveniences only:
+ * every page, action and route handler checks the user and role again where the data is read.
+ */
+export default async function PortalLayout({ children }: { children: ReactNode }) {
+  const user = await getCurrentUser();
+  if (!user) {
+    const path = safeReturnTo((await headers()).get("x-feedgate-path"));
+    redirect(path === "/" ? "/signin" : `/signin?returnTo=${encodeURIComponent(path)}`);
+  }
+  const msal = await getMsalPublicConfig();
+  const items = NAV_ITEMS.filter((i) => canUseSection(user.roles, i.section));
+  return (
+    <MsalRoot config={msal}>
+      <AppShell
+        items={items}
+        account={<AccountMenu name={user.name} email={user.email} roleLabels={user.roles.map((r) => ROLE_LABELS[r])} redirectUri={msal.redirectUri} />}
+      >
+        {children}
+      </AppShell>
+    </MsalRoot>
+  );
 }

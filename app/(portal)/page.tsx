@@ -1,13 +1,15 @@
 import Link from "next/link";
 import { PageHeader } from "@/components/ui/page-header";
 import { StatCard } from "@/components/ui/stat-card";
+import { requirePageUser } from "@/lib/auth/require-page-user";
 import { getDb } from "@/lib/db/client";
 import { getOverview } from "@/lib/overview/get-overview";
 
 export const dynamic = "force-dynamic";
 
 export default async function OverviewPage() {
-  const o = await getOverview(getDb());
+  const user = await requirePageUser();
+  const o = await getOverview(getDb(), user);
   return (
     <>
       <PageHeader

@@ -1,19 +1,51 @@
 import type { Metadata } from "next";
+import Link from "next/link";
+import { AccessDenied } from "@/components/auth/access-denied";
+import { AuditTrail } from "@/components/admin/audit-trail";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
+import { listAuditEvents } from "@/lib/audit/list-audit-events";
+import { requirePageUser } from "@/lib/auth/require-page-user";
+import { canUseSection } from "@/lib/auth/roles";
+import { getDb } from "@/lib/db/client";
+import { auditFilterSchema } from "@/lib/validation/audit-filter";
 
 export const metadata: Metadata = { title: "Admin" };
 
-export default function AdminPage() {
+type SearchParams = Promise<Record<string, string | string[] | undefined>>;
+
+export default async function AdminPage({ searchParams }: { searchParams: SearchParams }) {
+  const user = await requirePageUser();
+  if (!canUseSection(user.roles, "admin")) return <AccessDenied section="Admin" />;
+  const params = Object.fromEntries(Object.entries(await searchParams).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v]));
+  const filter = auditFilterSchema.parse(params);
+  const page = await listAuditEvents(getDb(), user, filter);
+  const olderHref = page.nextBefore ? `/admin?${new URLSearchParams({ ...definedEntries({ ...filter, before: undefined }), before: String(page.nextBefore) })}` : undefined;
   return (
     <>
       <PageHeader title="Admin" description="Feed hosts, workspaces, teams, settings and the audit trail." />
-      <EmptyState
-        title="Administration is on its way"
-        points={["Feed hosts and their credential references", "Registered workspaces and networks", "Teams and members", "Audit trail with filters"]}
-      >
-        Admins will manage feed hosts, registered workspaces, teams and settings here, and browse the append-only audit trail of every decision and change.
-      </EmptyState>
+      <AuditTrail
+        events={page.events}
+        filter={filter}
+        pager={
+          <div className="flex gap-4 text-sm">
+            {filter.before ? <Link href={`/admin?${new URLSearchParams(definedEntries({ ...filter, before: undefined }))}`} className="text-sky-700 hover:underline">Newest events</Link> : null}
+            {olderHref ? <Link href={olderHref} className="text-sky-700 hover:underline">Older events →</Link> : null}
+          </div>
+        }
+      />
+      <div className="mt-8">
+        <EmptyState
+          title="Administration is on its way"
+          points={["Feed hosts and their credential references", "Registered workspaces and networks", "Teams and members", "Settings"]}
+        >
+          Admins will manage feed hosts, registered workspaces, teams and settings here.
+        </EmptyState>
+      </div>
     </>
   );
+}
+
+function definedEntries(o: Record<string, string | number | undefined>): Record<string, string> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && v !== "").map(([k, v]) => [k, String(v)]));
 }

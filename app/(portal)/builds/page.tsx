@@ -1,10 +1,15 @@
 import type { Metadata } from "next";
+import { AccessDenied } from "@/components/auth/access-denied";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
+import { requirePageUser } from "@/lib/auth/require-page-user";
+import { canUseSection } from "@/lib/auth/roles";
 
 export const metadata: Metadata = { title: "Builds" };
 
-export default function BuildsPage() {
+export default async function BuildsPage() {
+  const user = await requirePageUser();
+  if (!canUseSection(user.roles, "builds")) return <AccessDenied section="Builds" />;
   return (
     <>
       <PageHeader title="Builds" description="Environment image builds across every workspace." />

@@ -1,10 +1,15 @@
 import type { Metadata } from "next";
+import { AccessDenied } from "@/components/auth/access-denied";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
+import { requirePageUser } from "@/lib/auth/require-page-user";
+import { canUseSection } from "@/lib/auth/roles";
 
 export const metadata: Metadata = { title: "Requests" };
 
-export default function RequestsPage() {
+export default async function RequestsPage() {
+  const user = await requirePageUser();
+  if (!canUseSection(user.roles, "requests")) return <AccessDenied section="Requests" />;
   return (
     <>
       <PageHeader title="Requests" description="Ask for a private feed and Azure ML environments for your workspace." />

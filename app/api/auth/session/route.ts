@@ -1,0 +1,50 @@
+import { NextResponse } from "next/server";
+import { z } from "zod";
+import { completeSignIn, recordRejectedToken } from "@/lib/auth/complete-sign-in";
+import { sealSession, sessionCookieName, sessionCookieOptions } from "@/lib/auth/session-cookie";
+import { NONCE_COOKIE, nonceCookieOptions, readNonce } from "@/lib/auth/sign-in-nonce";
+import { signInRateLimiter } from "@/lib/auth/sign-in-rate-limit";
+import { TokenRejectedError } from "@/lib/auth/token-rejected-error";
+import { verifyIdToken } from "@/lib/auth/verify-id-token";
+import { getDb } from "@/lib/db/client";
+import { AppError } from "@/lib/errors";
+import { clientIp } from "@/lib/http/rate-limit";
+import { correlationIdOf, errorResponse } from "@/lib/http/route-response";
+import { assertSameOrigin } from "@/lib/http/same-origin";
+
+export const dynamic = "force-dynamic";
+
+const bodySchema = z.object({ idToken: z.string().min(1).max(16_384) });
+
+/**
+ * Step 2 of sign-in: the page posts the id_token MSAL received, once. It is verified here (never
+ * trusted from the browser), then exchanged for our own session cookie. The nonce cookie is
+ * cleared whatever the outcome, so each nonce serves a single attempt.
+ */
+export async function POST(request: Request) {
+  const correlationId = correlationIdOf(request.headers);
+  const meta = { correlationId, ip: clientIp(request.headers) };
+  let res: NextResponse | Response;
+  try {
+    assertSameOrigin(request.headers);
+    signInRateLimiter.enforce(request.headers);
+    const body = bodySchema.safeParse(await request.json().catch(() => null));
+    if (!body.success) throw new AppError("invalid_input", "Send the id_token as JSON: { idToken }.");
+    const nonce = await readNonce(request);
+    let identity;
+    try {
+      identity = await verifyIdToken(body.data.idToken, nonce);
+    } catch (error) {
+      if (error instanceof TokenRejectedError) await recordRejectedToken(getDb(), body.data.idToken, error.reason, meta);
+      throw error;
+    }
+    const session = await completeSignIn(getDb(), identity, meta);
+    const ok = NextResponse.json({ user: { name: session.name, roles: session.roles } }, { headers: { "Cache-Control": "no-store" } });
+    ok.cookies.set(sessionCookieName(), await sealSession(session), sessionCookieOptions());
+    res = ok;
+  } catch (error) {
+    res = errorResponse(error, correlationId);
+  }
+  res.headers.append("Set-Cookie", `${NONCE_COOKIE}=; Path=${nonceCookieOptions().path}; Max-Age=0; HttpOnly; SameSite=Lax`);
+  return res;
+}

@@ -1,0 +1,26 @@
+import { requireUser } from "@/lib/auth/require-user";
+import { getDb } from "@/lib/db/client";
+import { AppError } from "@/lib/errors";
+import { respond } from "@/lib/http/route-response";
+import { assertSameOrigin } from "@/lib/http/same-origin";
+import { decideUpstream } from "@/lib/upstreams/decide-upstream";
+import { upstreamDecisionSchema } from "@/lib/validation/upstream-decision";
+
+export const dynamic = "force-dynamic";
+
+/** POST { decision: "approve" | "decline", reason } — Approvers only. */
+export async function POST(request: Request, { params }: { params: Promise<{ id: string }> }) {
+  return respond(request, async (correlationId) => {
+    assertSameOrigin(request.headers);
+    const user = await requireUser(request);
+    const body: unknown = await request.json().catch(() => null);
+    const input = upstreamDecisionSchema.safeParse({ ...(isObject(body) ? body : {}), upstreamId: (await params).id });
+    if (!input.success) throw new AppError("invalid_input", input.error.issues[0]?.message ?? "Invalid decision.");
+    const result = await decideUpstream(getDb(), user, input.data, correlationId);
+    return Response.json(result, { headers: { "Cache-Control": "no-store" } });
+  });
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}

@@ -1,0 +1,73 @@
+/**
+ * The session cookie: an encrypted JWT (jose, `dir` + A256GCM) holding who signed in and the roles
+ * their token granted. Encrypted rather than only signed, so names and roles stay private even in
+ * logs or browser storage dumps. It is short-lived and rolling: proxy.ts re-issues it as requests
+ * arrive, up to SESSION_MAX_HOURS after sign-in. Pure (no server-only): proxy.ts uses it too.
+ */
+import { EncryptJWT, jwtDecrypt } from "jose";
+import { z } from "zod";
+import { ConfigError, env } from "@/lib/env";
+import { deriveKey } from "./derive-key";
+import { ROLES } from "./roles";
+
+const sessionSchema = z.object({
+  /** User.id in our database. */
+  uid: z.string().min(1),
+  oid: z.string().min(1),
+  name: z.string(),
+  email: z.string(),
+  roles: z.array(z.enum(ROLES)),
+  /** Sign-in time, seconds since the epoch; bounds rolling renewal. */
+  authTime: z.number().int(),
+});
+export type SessionPayload = z.infer<typeof sessionSchema>;
+
+/** Re-issue the cookie when it is older than this, so an active person never times out. */
+const REFRESH_AFTER_SECONDS = 60;
+
+export function sessionCookieName(): string {
+  // __Host- pins the cookie to this exact origin and path, but browsers accept it only when Secure.
+  return isSecureCookie() ? "__Host-feedgate-session" : "feedgate-session";
+}
+
+export function sessionCookieOptions() {
+  return { httpOnly: true, sameSite: "lax" as const, secure: isSecureCookie(), path: "/", maxAge: env.SESSION_IDLE_MINUTES * 60 };
+}
+
+export async function sealSession(session: SessionPayload): Promise<string> {
+  const now = Math.floor(Date.now() / 1000);
+  const maxEnd = session.authTime + env.SESSION_MAX_HOURS * 3600;
+  return new EncryptJWT({ ...session })
+    .setProtectedHeader({ alg: "dir", enc: "A256GCM", typ: "feedgate-session" })
+    .setIssuedAt(now)
+    .setExpirationTime(Math.min(now + env.SESSION_IDLE_MINUTES * 60, maxEnd))
+    .encrypt(sessionKey());
+}
+
+/** The session in a cookie value, or null when missing, tampered with, expired or past its maximum age. */
+export async function openSession(value: string | undefined): Promise<{ session: SessionPayload; issuedAt: number } | null> {
+  if (!value) return null;
+  try {
+    const { payload } = await jwtDecrypt(value, sessionKey(), { keyManagementAlgorithms: ["dir"], contentEncryptionAlgorithms: ["A256GCM"], requiredClaims: ["exp", "iat"] });
+    const session = sessionSchema.parse(payload);
+    if (session.authTime + env.SESSION_MAX_HOURS * 3600 <= Math.floor(Date.now() / 1000)) return null;
+    return { session, issuedAt: payload.iat ?? 0 };
+  } catch (error) {
+    if (error instanceof ConfigError) throw error;
+    return null;
+  }
+}
+
+export function isDueForRefresh(issuedAt: number): boolean {
+  return Math.floor(Date.now() / 1000) - issuedAt >= REFRESH_AFTER_SECONDS;
+}
+
+function sessionKey(): Uint8Array {
+  return deriveKey("session-cookie-v1");
+}
+
+function isSecureCookie(): boolean {
+  const url = new URL(env.APP_URL);
+  // Browsers treat http://localhost as a secure context but do not always keep Secure cookies on it.
+  return url.protocol === "https:" || !["localhost", "127.0.0.1", "[::1]"].includes(url.hostname);
+}
