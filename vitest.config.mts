@@ -21,6 +21,7 @@ export default defineConfig({
           name: "unit",
           environment: "node",
           include: ["lib/**/*.test.ts", "app/**/*.test.ts", "scripts/**/*.test.ts", "prisma/**/*.test.ts"],
+          exclude: ["**/*.int.test.ts", "**/node_modules/**"],
           testTimeout: 60_000,
           hookTimeout: 120_000,
         },
@@ -33,6 +34,18 @@ export default defineConfig({
           include: ["sandbox/**/*.test.ts"],
           globalSetup: existsSync(path.join(root, sandboxSetup)) ? [sandboxSetup] : [],
           testTimeout: 120_000,
+          hookTimeout: 120_000,
+        },
+      },
+      {
+        // Feedgate's own code against the sandbox cloud: needs the sandbox CA trusted at fork.
+        resolve: { alias },
+        test: {
+          name: "integration",
+          environment: "node",
+          include: ["lib/**/*.int.test.ts", "app/**/*.int.test.ts"],
+          globalSetup: existsSync(path.join(root, sandboxSetup)) ? [sandboxSetup] : [],
+          testTimeout: 180_000,
           hookTimeout: 120_000,
         },
       },

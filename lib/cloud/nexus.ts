@@ -31,6 +31,11 @@ export interface NexusClient {
   /** Creates the proxy unless one with that name exists; returns whether it created it. */
   ensureProxy(spec: ProxySpec): Promise<{ created: boolean; repository: NexusRepository }>;
   setProxyOnline(spec: ProxySpec, online: boolean): Promise<void>;
+  /**
+   * Lets clients inside the virtual network read without credentials, as the runbook's
+   * pip.conf and Dockerfile assume; the network boundary is the access control.
+   */
+  ensureAnonymousRead(): Promise<{ changed: boolean }>;
 }
 
 export interface NexusOptions {
@@ -116,6 +121,15 @@ export function createNexusClient(options: NexusOptions): NexusClient {
       const created = await client.getRepository(spec.name);
       if (!created) throw new CloudError(`Nexus accepted ${spec.name} but does not list it`, { service: "nexus", isTransient: true });
       return { created: true, repository: created };
+    },
+    async ensureAnonymousRead() {
+      const res = await call("GET", "/v1/security/anonymous");
+      if (!res.ok) return fail(res, "reading anonymous access");
+      const current = (await res.json()) as { enabled?: boolean; userId?: string; realmName?: string };
+      if (current.enabled) return { changed: false };
+      const put = await call("PUT", "/v1/security/anonymous", { enabled: true, userId: current.userId ?? "anonymous", realmName: current.realmName ?? "NexusAuthorizingRealm" });
+      if (!put.ok) return fail(put, "enabling anonymous read");
+      return { changed: true };
     },
     async setProxyOnline(spec, online) {
       const res = await call("PUT", `/v1/repositories/${spec.format}/proxy/${repositoryNameSchema.parse(spec.name)}`, proxyRequestBody({ ...spec, online }));

@@ -124,7 +124,7 @@ export function renderDockerfile(spec: EnvironmentSpec, feed: FeedClient): strin
     lines.push(
       "# Configure conda private channels",
       "RUN conda config --set offline false \\",
-      " && (conda config --remove channels defaults || true) \\",
+      " && conda config --remove channels defaults || true \\",
       ...f.condaChannelUrls.map((u, i, all) => ` && conda config --append channels ${u}${i < all.length - 1 ? " \\" : ""}`),
       "",
     );

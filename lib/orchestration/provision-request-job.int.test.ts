@@ -1,0 +1,141 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createWorker, type JobWorker } from "@/lib/jobs/create-worker";
+import { enqueueJob } from "@/lib/jobs/enqueue-job";
+import { createTestDatabase, type TestDatabase } from "@/lib/testing/test-database";
+import type { FeedRequestInput } from "@/lib/validation/feed-request";
+import { feedRequestSchema } from "@/lib/validation/feed-request";
+import { seedDemoData } from "@/prisma/seed";
+import { uniqueString } from "@/sandbox/arm/template-expressions";
+import { addFault, clearFaults, listRecordedRequests, startTestSandbox, type TestSandbox } from "@/sandbox/testing";
+import { createSandboxCloud, SANDBOX_SUBSCRIPTION_ID } from "./cloud";
+import { createProvisionRequestJob, PROVISION_REQUEST_KIND } from "./provision-request-job";
+
+let sandbox: TestSandbox;
+let t: TestDatabase;
+let worker: JobWorker;
+const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
+
+beforeAll(async () => {
+  sandbox = await startTestSandbox();
+  t = await createTestDatabase("sqlite");
+  await seedDemoData(t.db, { nexusBaseUrl: sandbox.endpoints.nexus });
+  // The seeded host's credential lives where this sandbox wrote it.
+  await t.db.feedHost.updateMany({ data: { credentialRef: `file:${sandbox.endpoints.nexusAdminPasswordFile}` } });
+  const cloud = createSandboxCloud(sandbox.endpoints);
+  worker = createWorker({
+    db: t.db,
+    owner: "test-worker",
+    jobs: [createProvisionRequestJob({ db: t.db, cloud, pollMs: 20 })],
+    leaseMs: 5_000,
+    idlePollMs: { min: 10, max: 50 },
+    backoff: { baseMs: 10, capMs: 50 },
+    logger: silent,
+  });
+  worker.start();
+});
+
+afterAll(async () => {
+  await worker?.stop({ graceMs: 1000 });
+  await t?.drop();
+  await sandbox?.stop();
+});
+
+async function submit(overrides: Partial<FeedRequestInput> = {}, prefix = `p${Math.random().toString(36).slice(2, 7)}`) {
+  const team = await t.db.team.findUniqueOrThrow({ where: { slug: "vision" } });
+  const host = await t.db.feedHost.findFirstOrThrow({ where: { kind: "nexus" } });
+  const upstreams = await t.db.upstreamSource.findMany({ where: { status: "approved" } });
+  const payload = feedRequestSchema.parse({
+    teamId: team.id,
+    title: "Vision feed",
+    workspace: { mode: "new", region: "westeurope", namePrefix: prefix, addressSpace: "10.42.0.0/16" },
+    feedHost: { mode: "existing", hostId: host.id },
+    upstreamIds: upstreams.map((u) => u.id),
+    environments: [{ name: "train", baseImage: "mcr.microsoft.com/azureml/openmpi4.1.0-ubuntu22.04:latest", conda: [], pip: [] }],
+    ...overrides,
+  });
+  const request = await t.db.feedRequest.create({ data: { teamId: team.id, submittedById: "test", title: payload.title, payload, status: "APPROVED" } });
+  const job = await enqueueJob(t.db, { kind: PROVISION_REQUEST_KIND, subject: `request:${request.id}`, payload: { requestId: request.id, upstreamIds: payload.upstreamIds } });
+  return { request, job };
+}
+
+async function settle(jobId: string, timeoutMs = 120_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const job = await t.db.job.findUniqueOrThrow({ where: { id: jobId } });
+    if (["SUCCEEDED", "FAILED", "CANCELLED"].includes(job.status)) return job;
+    if (Date.now() > deadline) throw new Error(`job ${jobId} still ${job.status} (${job.currentStep})`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe("provision-request against the sandbox cloud", () => {
+  it("deploys a workspace, registers proxies, passes preflight and builds the environment", async () => {
+    const { request, job } = await submit({
+      environments: [{ name: "train", baseImage: "mcr.microsoft.com/azureml/openmpi4.1.0-ubuntu22.04:latest", pip: ["tinyml==0.3.0"], conda: ["tinyhttp"] }],
+    });
+    const done = await settle(job.id);
+    const events = await t.db.jobEvent.findMany({ where: { jobId: job.id }, orderBy: { id: "asc" } });
+    const lastBuild = await t.db.environmentBuild.findFirst({ where: { environmentName: "train" }, orderBy: { queuedAt: "desc" } });
+    const buildLog = lastBuild ? (await t.db.buildLogChunk.findMany({ where: { buildId: lastBuild.id }, orderBy: { seq: "asc" } })).map((c) => c.text).join("") : "";
+    expect(done.lastError, `${events.map((e) => e.message).join("\n")}\n${buildLog}`).toBeNull();
+    expect(done.status).toBe("SUCCEEDED");
+
+    const stored = await t.db.feedRequest.findUniqueOrThrow({ where: { id: request.id }, include: { feed: true } });
+    expect(stored.status).toBe("READY");
+    expect(stored.feed?.pipIndexUrl).toMatch(/\/repository\/vision-pypi-org-pypi\/simple\/$/);
+    expect(stored.feed?.condaChannelUrl).toMatch(/\/repository\/vision-conda-forge-conda\/$/);
+    expect(stored.feed?.status).toBe("READY");
+
+    const ws = await t.db.workspace.findFirstOrThrow({ where: { resourceGroup: { startsWith: "rg-feedgate-" } } });
+    expect(ws.publicNetworkAccess).toBe("Disabled");
+    expect(ws.imageBuildCompute).toBe("cluster001");
+
+    const build = await t.db.environmentBuild.findFirstOrThrow({ where: { environmentName: "train" }, orderBy: { queuedAt: "desc" } });
+    expect(build.status).toBe("SUCCEEDED");
+    expect(build.logBytes).toBeGreaterThan(0);
+    const log = (await t.db.buildLogChunk.findMany({ where: { buildId: build.id }, orderBy: { seq: "asc" } })).map((c) => c.text).join("");
+    expect(log).toContain("Successfully built");
+
+    const deployments = await t.db.deployment.findMany({ where: { requestId: request.id } });
+    expect(deployments).toHaveLength(1);
+    expect(deployments[0]?.state).toBe("Succeeded");
+    expect(JSON.stringify(deployments[0]?.operations)).toContain("Microsoft.MachineLearningServices/workspaces");
+
+    // Exactly once on the wire: one deployment PUT, one create per repository, one environment version.
+    const puts = await listRecordedRequests(sandbox.endpoints.arm, { method: "PUT", pathRegex: `deployments/feedgate-ws-${request.id}` });
+    expect(puts).toHaveLength(1);
+  });
+
+  it("fails with the package-not-found class when a package is missing from the feed", async () => {
+    const { request, job } = await submit({
+      environments: [{ name: "broken", baseImage: "mcr.microsoft.com/azureml/openmpi4.1.0-ubuntu22.04:latest", conda: [], pip: ["no-such-package-anywhere"] }],
+    });
+    const done = await settle(job.id);
+    expect(done.status).toBe("FAILED");
+    const build = await t.db.environmentBuild.findFirstOrThrow({ where: { environmentName: "broken" } });
+    expect(build.status).toBe("FAILED");
+    expect(build.failureClass).toBe("PACKAGE_NOT_FOUND");
+    const stored = await t.db.feedRequest.findUniqueOrThrow({ where: { id: request.id } });
+    expect(stored.status).toBe("FAILED");
+    expect(stored.statusReason).toMatch(/PACKAGE_NOT_FOUND/);
+    const warning = await t.db.jobEvent.findFirst({ where: { jobId: job.id, type: "preflight.warning" } });
+    expect(warning?.message).toMatch(/no-such-package-anywhere is not on the feed/);
+  });
+
+  it("names the failing ARM resource when a deployment fails", async () => {
+    const prefix = "kvfail";
+    // The template names the vault kv-{prefix}-{first 4 of uniqueString(resourceGroup().id)}, as the quickstart does.
+    const rgId = `/subscriptions/${SANDBOX_SUBSCRIPTION_ID}/resourceGroups/rg-feedgate-${prefix}`;
+    const kvName = `kv-${prefix}-${uniqueString([rgId]).slice(0, 4)}`;
+    await addFault(sandbox.endpoints.arm, { kind: "deployment-failure", resourceName: kvName });
+    try {
+      const { request, job } = await submit({}, prefix);
+      const done = await settle(job.id);
+      expect(done.status).toBe("FAILED");
+      const stored = await t.db.feedRequest.findUniqueOrThrow({ where: { id: request.id } });
+      expect(stored.statusReason).toMatch(/Microsoft\.KeyVault\/vaults 'kv-/);
+    } finally {
+      await clearFaults(sandbox.endpoints.arm);
+    }
+  });
+});
