@@ -219,7 +219,7 @@ function datastoreView(ws: ArmResource): Record<string, unknown> {
 
 function containerView(ws: ArmResource, c: EnvironmentContainer): Record<string, unknown> {
   const versions = [...c.versions.keys()];
-  const latest = versions.sort(compareVersionNames).pop();
+  const latest = [...versions].sort(compareVersionNames).at(-1);
   const numeric = versions.map(Number).filter((n) => Number.isInteger(n));
   return {
     id: `${ws.id}/environments/${c.name}`,
@@ -253,10 +253,9 @@ function page(req: SandboxRequest, items: Record<string, unknown>[], defaultSize
   const value = items.slice(skip, skip + top);
   const result: Record<string, unknown> = { value };
   if (skip + top < items.length) {
-    const next = new URL(req.url.toString());
-    next.searchParams.set("$skip", String(skip + top));
-    next.searchParams.set("$top", String(top));
-    result.nextLink = `${req.baseUrl}${next.pathname}${next.search}`;
+    const query = [...req.url.searchParams].filter(([k]) => k !== "$skip" && k !== "$top").map(([k, v]) => `${k}=${encodeURIComponent(v)}`);
+    query.push(`$skip=${skip + top}`, `$top=${top}`);
+    result.nextLink = `${req.baseUrl}${req.url.pathname}?${query.join("&")}`;
   }
   return { status: 200, json: result };
 }

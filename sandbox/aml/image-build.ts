@@ -365,7 +365,11 @@ async function runConda(args: string[], state: ShellState, input: BuildInput, lo
     specs.push(...env.dependencies);
     channels = [...channels, ...env.channels];
   }
-  const effective = override ? channels : [...channels, ...state.condaChannels.filter((c) => !channels.includes(c))];
+  // As in conda: file/-c channels come first, then the configured ones ("defaults"), unless
+  // --override-channels is given or the environment file lists `nodefaults` (not a channel itself).
+  const noDefaults = channels.includes("nodefaults");
+  channels = channels.filter((c) => c !== "nodefaults");
+  const effective = override || noDefaults ? channels : [...channels, ...state.condaChannels.filter((c) => !channels.includes(c))];
   log("Collecting package metadata (repodata.json): ...working...");
   const available = new Map<string, { version: string; depends: string[] }[]>();
   const channelUrls: string[] = [];
