@@ -165,7 +165,7 @@ export function createArtifactsService(upstream: Upstream, pat: string): { route
       fileHref: (project: { normalized: string }, version: string, file: { filename: string }) => `../../download/${project.normalized}/${version}/${file.filename}`,
     });
     router.add("GET", `${pkg}/simple`, (req) => pipAccess(req, (feed) => simpleIndexRoot(req, indexOptions(feed))));
-    router.add("GET", `${pkg}/simple/{project}`, (req) => pipAccess(req, (feed) => simpleIndexProject(req, req.params.project ?? "", indexOptions(feed))));
+    router.add("GET", `${pkg}/simple/{pypiProject}`, (req) => pipAccess(req, (feed) => simpleIndexProject(req, req.params.pypiProject ?? "", indexOptions(feed))));
     router.add("GET", `${pkg}/download/{name}/{version}/{file}`, (req) => pipAccess(req, (feed) => (indexOptions(feed).visible() ? distributionFile(req.params.file ?? "", upstream) : { status: 404, text: "Not Found" })));
   }
   return { router, feeds };
