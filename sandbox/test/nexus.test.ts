@@ -147,7 +147,8 @@ describe("Nexus 3 imitation", () => {
         return file;
       };
       // Hermetic: no PIP_* or CA-bundle variables from the machine; trust comes only from pip.conf's cert.
-      const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^PIP_|CA_BUNDLE$|^SSL_CERT_/.test(k)));
+      const env: NodeJS.ProcessEnv = { ...process.env };
+      for (const key of Object.keys(env)) if (/^PIP_|CA_BUNDLE$|^SSL_CERT_/.test(key)) delete env[key];
       Object.assign(env, { HOME: dir, PIP_NO_INPUT: "1" });
       const ok = await run(pip, ["install", "tinyhttp"], { env: { ...env, PIP_CONFIG_FILE: pipConf(index("admin", sandbox.nexusAdminPassword)) }, timeout: 120_000 });
       expect(ok.stdout).toMatch(/Successfully installed tinycore-1\.1\.0 tinyhttp-0\.9\.0 tinylog-0\.4\.0/);
