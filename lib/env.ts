@@ -65,6 +65,21 @@ const schema = z.object({
   SANDBOX_IDP_PORT: z.coerce.number().int().min(1).max(65535).optional(),
   /** Issuer URL of the sandbox identity provider as browsers reach it; defaults to http://<APP_URL host>:<SANDBOX_IDP_PORT>. */
   SANDBOX_IDP_ISSUER: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
+  /** Run a job worker inside `npm start`; set false when workers run separately (`npm run worker`). */
+  START_WORKER: z
+    .enum(["true", "false", "1", "0"])
+    .default("true")
+    .transform((v) => v === "true" || v === "1"),
+  /** Jobs one worker process runs at once. */
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  /** How often running jobs poll ARM and image builds (ms). */
+  JOB_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(2000),
+  /** Where the admin password of Nexus VMs that Feedgate deploys is found (real Azure): env:NAME or file:/path. */
+  NEXUS_CREDENTIAL_REF: z.string().trim().regex(/^(env|file):.+$/, "must be env:NAME or file:/path").default("env:NEXUS_ADMIN_PASSWORD"),
+  /** Where the Azure DevOps PAT for Artifacts feeds is found (real Azure): env:NAME or file:/path. */
+  AZURE_DEVOPS_CREDENTIAL_REF: z.string().trim().regex(/^(env|file):.+$/, "must be env:NAME or file:/path").default("env:AZURE_DEVOPS_PAT"),
+  /** SSH public key installed on Nexus VMs that Feedgate deploys. */
+  NEXUS_VM_SSH_PUBLIC_KEY: optionalString,
 }).superRefine((v, ctx) => {
   // A real tenant is a real deployment: no generated secrets, no sandbox defaults.
   if (v.ENTRA_TENANT_ID && !v.ENTRA_CLIENT_ID) {

@@ -8,6 +8,8 @@ import { DEMO_NEXUS_HOST, DEMO_TEAMS, DEMO_TENANT_ID, DEMO_UPSTREAMS, DEMO_USERS
 export interface SeedOptions {
   /** The sandbox Nexus base URL, when known (it follows the sandbox's port). */
   nexusBaseUrl?: string;
+  /** Where the sandbox wrote its Nexus admin password. */
+  nexusCredentialRef?: string;
 }
 
 export async function seedDemoData(db: PrismaClient, options: SeedOptions = {}) {
@@ -54,13 +56,12 @@ export async function seedDemoData(db: PrismaClient, options: SeedOptions = {}) 
   }
 
   const baseUrl = options.nexusBaseUrl ?? "https://127.0.0.1:8443";
+  const credentialRef = options.nexusCredentialRef ?? DEMO_NEXUS_HOST.credentialRef;
   const host = await db.feedHost.findUnique({ where: { name: DEMO_NEXUS_HOST.name } });
   if (!host) {
-    await db.feedHost.create({
-      data: { name: DEMO_NEXUS_HOST.name, kind: DEMO_NEXUS_HOST.kind, credentialRef: DEMO_NEXUS_HOST.credentialRef, baseUrl },
-    });
-  } else if (host.baseUrl !== baseUrl) {
+    await db.feedHost.create({ data: { name: DEMO_NEXUS_HOST.name, kind: DEMO_NEXUS_HOST.kind, credentialRef, baseUrl } });
+  } else if (host.baseUrl !== baseUrl || host.credentialRef !== credentialRef) {
     // The sandbox may come up on another port; follow it without touching anything else.
-    await db.feedHost.update({ where: { id: host.id }, data: { baseUrl } });
+    await db.feedHost.update({ where: { id: host.id }, data: { baseUrl, credentialRef } });
   }
 }

@@ -4,33 +4,42 @@
  *   tsx scripts/start.ts --dev    `next dev`
  * A configuration error prints one line naming the variable and exits 1, without a stack trace.
  */
-import { spawn, spawnSync } from "node:child_process";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { ensureSessionSecret } from "../lib/auth/embedded-session-secret";
 import { ConfigError, parseEnv } from "../lib/env";
+import { ensureSandboxCa } from "../sandbox/core/tls";
 import { startPortalSandboxIdp } from "../sandbox/idp/start-portal-idp";
 
 const require = createRequire(import.meta.url);
 const isDev = process.argv.includes("--dev");
 
-main().catch((error: unknown) => {
-  console.error(error instanceof ConfigError ? error.message : `feedgate: start failed: ${describe(error)}`);
-  process.exit(1);
-});
-
 async function main() {
   const env = parseEnv();
   mkdirSync(env.DATA_DIR, { recursive: true });
+
+  const extraEnv: Record<string, string> = {};
+  let seedArgs: string[] = [];
+  if (env.AZURE_SUBSCRIPTION_ID === undefined) {
+    // The sandbox cloud runs in its own process: its image builds call its own HTTPS servers,
+    // and NODE_EXTRA_CA_CERTS is read only at process start.
+    const sandboxDir = path.join(env.DATA_DIR, "sandbox");
+    const ca = ensureSandboxCa(sandboxDir);
+    extraEnv.NODE_EXTRA_CA_CERTS = ca.caCertFile;
+    const endpoints = await startSandboxProcess(sandboxDir, ca.caCertFile);
+    step(`sandbox cloud (no AZURE_SUBSCRIPTION_ID): ARM at ${endpoints.arm}, Nexus at ${endpoints.nexus}`);
+    seedArgs = ["--nexus-url", endpoints.nexus, "--nexus-credential-ref", `file:${endpoints.nexusAdminPasswordFile}`];
+  }
 
   step("applying database migrations");
   runTsx(["scripts/prisma-migrate.ts", "deploy"], { DATABASE_URL: env.DATABASE_URL });
 
   if (env.SEED_DEMO_DATA) {
     step("seeding demo data");
-    runTsx(["prisma/seed-cli.ts"], { DATABASE_URL: env.DATABASE_URL });
+    runTsx(["prisma/seed-cli.ts", ...seedArgs], { DATABASE_URL: env.DATABASE_URL });
   }
 
   const sessionSecret = ensureSessionSecret(env);
@@ -40,7 +49,11 @@ async function main() {
     step(`sandbox sign-in (no ENTRA_TENANT_ID): identity provider at ${idp.issuer}`);
   }
 
-  const childEnv: NodeJS.ProcessEnv = { ...process.env, NEXT_TELEMETRY_DISABLED: "1", PORT: String(env.PORT), SESSION_SECRET: sessionSecret };
+  const childEnv: NodeJS.ProcessEnv = { ...process.env, ...extraEnv, NEXT_TELEMETRY_DISABLED: "1", PORT: String(env.PORT), SESSION_SECRET: sessionSecret };
+  if (env.START_WORKER) {
+    step("starting a job worker (START_WORKER=false to run workers separately)");
+    supervise(spawn(process.execPath, [require.resolve("tsx/cli"), "--conditions", "react-server", "scripts/worker.ts"], { stdio: "inherit", env: childEnv }), "worker");
+  }
   const next = require.resolve("next/dist/bin/next");
   if (isDev) {
     serve(next, ["dev", "-p", String(env.PORT)], childEnv);
@@ -78,12 +91,64 @@ function sourceHash(): string {
   return h.digest("hex");
 }
 
+const children = new Set<ChildProcess>();
+let isStopping = false;
+
+/** Stops every child on a signal; a child that dies on its own takes the portal down with it. */
+function supervise(child: ChildProcess, name: string) {
+  children.add(child);
+  child.on("exit", (code, signal) => {
+    children.delete(child);
+    if (isStopping) {
+      if (children.size === 0) process.exit(0);
+      return;
+    }
+    console.error(`feedgate: ${name} exited (${signal ?? code}); stopping`);
+    shutdown("SIGTERM", code ?? 1);
+  });
+}
+
+function shutdown(signal: NodeJS.Signals, exitCode = 0) {
+  if (isStopping) return;
+  isStopping = true;
+  for (const c of children) c.kill(signal);
+  setTimeout(() => process.exit(exitCode), 25_000).unref();
+  if (children.size === 0) process.exit(exitCode);
+}
+
+process.on("SIGINT", () => shutdown("SIGINT"));
+process.on("SIGTERM", () => shutdown("SIGTERM"));
+
 function serve(bin: string, args: string[], childEnv: NodeJS.ProcessEnv) {
-  const child = spawn(process.execPath, [bin, ...args], { stdio: "inherit", env: childEnv });
-  const stop = (signal: NodeJS.Signals) => child.kill(signal);
-  process.on("SIGINT", stop);
-  process.on("SIGTERM", stop);
-  child.on("exit", (code, signal) => process.exit(code ?? (signal ? 0 : 1)));
+  supervise(spawn(process.execPath, [bin, ...args], { stdio: "inherit", env: childEnv }), "portal");
+}
+
+/** Starts `sandbox/main.ts` and waits for the one JSON line with its endpoints. */
+function startSandboxProcess(dataDir: string, caCertFile: string): Promise<{ arm: string; nexus: string; nexusAdminPasswordFile: string }> {
+  const child = spawn(process.execPath, [require.resolve("tsx/cli"), "sandbox/main.ts"], {
+    stdio: ["ignore", "pipe", "inherit"],
+    env: { ...process.env, SANDBOX_DATA_DIR: dataDir, NODE_EXTRA_CA_CERTS: caCertFile },
+  });
+  supervise(child, "sandbox cloud");
+  return new Promise((resolve, reject) => {
+    let buffer = "";
+    const timer = setTimeout(() => reject(new Error("the sandbox cloud did not start within 60 s")), 60_000);
+    const onData = (data: Buffer) => {
+      buffer += data.toString();
+      const newline = buffer.indexOf("\n");
+      if (newline < 0) return;
+      child.stdout?.off("data", onData);
+      child.stdout?.pipe(process.stdout);
+      clearTimeout(timer);
+      try {
+        resolve(JSON.parse(buffer.slice(0, newline)));
+      } catch {
+        reject(new Error(`the sandbox cloud printed no endpoints: ${buffer.slice(0, 200)}`));
+      }
+    };
+    child.stdout?.on("data", onData);
+    child.once("exit", (code) => reject(new Error(`the sandbox cloud exited with ${code}`)));
+  });
 }
 
 function runTsx(args: string[], extraEnv: Record<string, string>) {
@@ -99,3 +164,9 @@ function step(message: string) {
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
+
+// Last: the helpers above must be initialised before main() runs.
+main().catch((error: unknown) => {
+  console.error(error instanceof ConfigError ? error.message : `feedgate: start failed: ${describe(error)}`);
+  shutdown("SIGTERM", 1);
+});

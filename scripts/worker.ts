@@ -9,7 +9,8 @@ import { createDb } from "@/lib/db/client";
 import { ConfigError, parseEnv } from "@/lib/env";
 import { createWorker } from "@/lib/jobs/create-worker";
 import { prepareJobDatabase } from "@/lib/jobs/prepare-job-database";
-import { jobRegistry } from "@/lib/jobs/registry";
+import { createJobDefinitions } from "@/lib/orchestration/job-definitions";
+import { loadCloud } from "@/lib/orchestration/load-cloud";
 
 main().catch((error: unknown) => {
   console.error(error instanceof ConfigError ? error.message : `feedgate worker: ${error instanceof Error ? error.message : String(error)}`);
@@ -21,9 +22,10 @@ async function main() {
   const db = createDb(env.DATABASE_URL);
   await prepareJobDatabase(db, env.DATABASE_URL);
   const owner = `${os.hostname()}:${process.pid}`;
-  const worker = createWorker({ db, owner, jobs: jobRegistry, concurrency: 4 });
+  const jobs = createJobDefinitions({ db, cloud: loadCloud(env), pollMs: env.JOB_POLL_MS, nexusVmSshPublicKey: env.NEXUS_VM_SSH_PUBLIC_KEY });
+  const worker = createWorker({ db, owner, jobs, concurrency: env.WORKER_CONCURRENCY });
   worker.start();
-  console.log(`feedgate worker ${owner}: running ${jobRegistry.map((j) => j.kind).join(", ") || "no job kinds yet"}`);
+  console.log(`feedgate worker ${owner}: running ${jobs.map((j) => j.kind).join(", ")}`);
 
   let isStopping = false;
   const stop = (signal: NodeJS.Signals) => {

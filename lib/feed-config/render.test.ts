@@ -13,6 +13,8 @@ const nexus = {
 const plainHttp = { pipIndexUrl: "http://192.168.0.13:8081/repository/pypi-proxy/simple/", condaChannelUrls: [] };
 const spec = { baseImage: "mcr.microsoft.com/azureml/openmpi4.1.0-ubuntu22.04:latest" as const, conda: ["python=3.11", "numpy>=1.26"], pip: ["requests==2.32.3"] };
 
+/** Only PATH and what the test sets: nothing of the developer's own pip or conda config leaks in. */
+const bareEnv = (vars: Record<string, string>) => ({ PATH: process.env.PATH ?? "", ...vars }) as unknown as NodeJS.ProcessEnv;
 const tmp = () => mkdtempSync(path.join(os.tmpdir(), "feedgate-config-"));
 
 describe("pip.conf", () => {
@@ -65,10 +67,10 @@ describe("compute-instance setup script", () => {
     const home = tmp();
     const file = path.join(home, "feedgate-setup.sh");
     writeFileSync(file, script);
-    execFileSync("bash", [file], { env: { PATH: process.env.PATH ?? "", HOME: home } });
+    execFileSync("bash", [file], { env: bareEnv({ HOME: home }) });
     expect(readFileSync(path.join(home, ".config/pip/pip.conf"), "utf8")).toBe(renderPipConf(nexus));
     expect(parseYaml(readFileSync(path.join(home, ".condarc"), "utf8"))).toMatchObject({ channels: nexus.condaChannelUrls });
-    const out = execFileSync("python3", ["-m", "pip", "config", "list"], { env: { PATH: process.env.PATH ?? "", HOME: home, PIP_CONFIG_FILE: "" }, encoding: "utf8" });
+    const out = execFileSync("python3", ["-m", "pip", "config", "list"], { env: bareEnv({ HOME: home, PIP_CONFIG_FILE: "" }), encoding: "utf8" });
     expect(out).toContain(`global.index-url='${nexus.pipIndexUrl}'`);
   });
 });
