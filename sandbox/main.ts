@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { z } from "zod";
 import { AmlState } from "./aml/aml-state";
 import { datastoreContainer, registerAmlRoutes } from "./aml/aml-service";
 import { createDataPlaneRouter } from "./aml/data-plane";
@@ -107,8 +108,17 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     };
     const armFault = (status: number): SandboxResponse => armError(status, status === 429 ? "TooManyRequests" : status === 503 ? "ServiceUnavailable" : "InternalServerError", status === 429 ? "The request is being throttled." : "The server encountered an internal error. Please retry the request.");
     const servers: SandboxServer[] = [];
+    const paceAdmin = (method: string, adminPath: string, body: Buffer): SandboxResponse | undefined => {
+      if (adminPath !== "/_sandbox/pace") return undefined;
+      if (method === "GET") return { status: 200, json: pace };
+      if (method !== "PUT" && method !== "POST") return { status: 405 };
+      const parsed = paceSchema.safeParse(safeJson(body));
+      if (!parsed.success) return { status: 400, json: { error: z.prettifyError(parsed.error) } };
+      Object.assign(pace, parsed.data);
+      return { status: 200, json: pace };
+    };
     const start = async (service: string, router: Router, port: number | undefined, extra: Partial<Parameters<typeof startSandboxServer>[0]> = {}): Promise<SandboxServer> => {
-      const server = await startSandboxServer({ service, tls, router, recorder, faults, port, ...extra });
+      const server = await startSandboxServer({ service, tls, router, recorder, faults, port, admin: paceAdmin, ...extra });
       servers.push(server);
       closers.push(server.close);
       return server;
@@ -181,6 +191,16 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     faults.stop();
     for (const close of closers.reverse()) await close().catch(() => undefined);
     throw error;
+  }
+}
+
+const paceSchema = z.object({ armStepMs: z.number().int().min(0).max(600_000).optional(), buildStepMs: z.number().int().min(0).max(600_000).optional() });
+
+function safeJson(body: Buffer): unknown {
+  try {
+    return JSON.parse(body.toString("utf8"));
+  } catch {
+    return undefined;
   }
 }
 

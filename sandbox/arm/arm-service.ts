@@ -138,7 +138,11 @@ export function registerArmRoutes(router: Router, engine: EngineOptions): void {
   });
 
   // Generic resources created by deployments (or PUT directly, synchronously).
-  router.add(["GET", "PUT", "DELETE"], `${RG}/providers/{rest*}`, (req) => genericResource(engine, req));
+  router.add(["GET", "PUT", "DELETE"], `${RG}/providers/{rest*}`, async (req) => {
+    const result = genericResource(engine, req);
+    if (result.created) await engine.onResourceCreated(result.created);
+    return result.response;
+  });
 }
 
 function createDeployment(engine: EngineOptions, req: SandboxRequest): SandboxResponse {
@@ -173,29 +177,29 @@ function createDeployment(engine: EngineOptions, req: SandboxRequest): SandboxRe
   return { status: existing ? 200 : 201, headers: { "azure-asyncoperation": statusUrl }, json: deploymentView(record) };
 }
 
-function genericResource(engine: EngineOptions, req: SandboxRequest): SandboxResponse {
+function genericResource(engine: EngineOptions, req: SandboxRequest): { response: SandboxResponse; created?: ArmResource } {
+  const respond = (response: SandboxResponse): { response: SandboxResponse } => ({ response });
   const state = engine.state;
   const group = state.getResourceGroup(req.params.sub ?? "", req.params.rg ?? "");
-  if (!group) return rgNotFound(req);
+  if (!group) return respond(rgNotFound(req));
   const rest = (req.params.rest ?? "").replace(/\/{2,}/g, "/").replace(/\/+$/, "");
   const segments = rest.split("/");
-  if (segments.length < 3 || segments.length % 2 === 0) return armError(400, "InvalidResourceType", `The resource type could not be found in the namespace '${segments[0] ?? ""}' for api version '${apiVersion(req)}'.`);
+  if (segments.length < 3 || segments.length % 2 === 0) return respond(armError(400, "InvalidResourceType", `The resource type could not be found in the namespace '${segments[0] ?? ""}' for api version '${apiVersion(req)}'.`));
   const id = `/subscriptions/${req.params.sub}/resourceGroups/${group.name}/providers/${rest}`;
   const type = [segments[0], ...segments.slice(1).filter((_, i) => i % 2 === 0)].join("/");
   const name = segments[segments.length - 1] ?? "";
   if (req.method === "GET") {
     const resource = state.getResource(id);
-    if (resource) return { status: 200, json: resourceView(resource) };
-    // A list of child resources, e.g. .../virtualNetworks/vnet1/subnets
-    return armError(404, "ResourceNotFound", `The Resource '${type}/${name}' under resource group '${group.name}' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix`);
+    if (resource) return respond({ status: 200, json: resourceView(resource) });
+    return respond(armError(404, "ResourceNotFound", `The Resource '${type}/${name}' under resource group '${group.name}' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix`));
   }
   if (req.method === "DELETE") {
     const existed = state.resources.delete(id.toLowerCase());
     for (const key of [...state.resources.keys()]) if (key.startsWith(`${id.toLowerCase()}/`)) state.resources.delete(key);
-    return { status: existed ? 200 : 204 };
+    return respond({ status: existed ? 200 : 204 });
   }
   const body = parseJsonBody(req);
-  if (!body.ok || !isRecord(body.value)) return armError(400, "InvalidRequestContent", "The request content was invalid and could not be deserialized.");
+  if (!body.ok || !isRecord(body.value)) return respond(armError(400, "InvalidRequestContent", "The request content was invalid and could not be deserialized."));
   const v = body.value;
   const existing = state.getResource(id);
   const resource: ArmResource = {
@@ -213,8 +217,7 @@ function genericResource(engine: EngineOptions, req: SandboxRequest): SandboxRes
   };
   engine.enrichResource(resource);
   state.putResource(resource);
-  void engine.onResourceCreated(resource);
-  return { status: existing ? 200 : 201, json: resourceView(resource) };
+  return { response: { status: existing ? 200 : 201, json: resourceView(resource) }, created: resource };
 }
 
 export function resourceView(r: ArmResource): Record<string, unknown> {

@@ -76,6 +76,8 @@ export type SandboxServerOptions = {
   port?: number;
   notFound?: (req: SandboxRequest) => SandboxResponse;
   faultBody?: (status: number, rule: FaultRule) => SandboxResponse;
+  /** Extra admin endpoints under /_sandbox/ (e.g. pace), answered before the built-in ones. */
+  admin?: (method: string, path: string, body: Buffer) => SandboxResponse | undefined;
   /** Runs before routing (after faults); a returned response short-circuits the request. */
   authorize?: (req: SandboxRequest) => SandboxResponse | undefined;
 };
@@ -186,6 +188,8 @@ async function handle(options: SandboxServerOptions, req: IncomingMessage, res: 
 
 function adminResponse(options: SandboxServerOptions, method: string, url: URL, body: Buffer): SandboxResponse {
   const path = url.pathname.replace(/\/+$/, "");
+  const extra = options.admin?.(method, path, body);
+  if (extra) return extra;
   if (path === "/_sandbox/requests") {
     if (method === "DELETE") {
       options.recorder.clear();

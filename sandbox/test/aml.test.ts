@@ -33,6 +33,22 @@ const workspaceTemplate = {
       dependsOn: ["stml", "crml"],
     },
     {
+      type: "Microsoft.Network/networkInterfaces",
+      apiVersion: "2022-07-01",
+      name: "vm-nexus-nic",
+      location: "eastus",
+      properties: { ipConfigurations: [{ name: "ipconfig1", properties: { privateIPAllocationMethod: "Dynamic", subnet: { id: "[resourceId('Microsoft.Network/virtualNetworks/subnets', 'vnet-ml', 'snet-training')]" } } }] },
+      dependsOn: ["vnet-ml"],
+    },
+    {
+      type: "Microsoft.Compute/virtualMachines",
+      apiVersion: "2022-08-01",
+      name: "vm-nexus",
+      location: "eastus",
+      properties: { hardwareProfile: { vmSize: "Standard_B2s" }, networkProfile: { networkInterfaces: [{ id: "[resourceId('Microsoft.Network/networkInterfaces', 'vm-nexus-nic')]" }] } },
+      dependsOn: ["vm-nexus-nic"],
+    },
+    {
       type: "Microsoft.Network/privateEndpoints",
       apiVersion: "2022-07-01",
       name: "ple-ml-mlw",
@@ -167,6 +183,31 @@ describe("Azure ML imitation with @azure/arm-machinelearning 2.1.1, the data pla
       expect(result.statuses[result.statuses.length - 1], cases[i]?.[0]).toBe("Failed");
       expect(result.log, cases[i]?.[0]).toMatch(cases[i]?.[2] ?? /never/);
     });
+  });
+
+  it("reaches the Nexus VM by its private IP on port 8081 and Azure Artifacts feeds from a build", async () => {
+    const nic = (await (await fetch(`${sandbox.endpoints.arm}/subscriptions/${SUB}/resourceGroups/${RG}/providers/Microsoft.Network/networkInterfaces/vm-nexus-nic?api-version=2022-07-01`, { headers: { authorization: `Bearer ${TOKEN}` } })).json()) as { properties: { ipConfigurations: { properties: { privateIPAddress: string } }[] } };
+    const ip = nic.properties.ipConfigurations[0]?.properties.privateIPAddress ?? "";
+    expect(ip).toMatch(/^192\.168\.0\.\d+$/);
+    const viaIp = await buildWithContext("env-vm-ip", {
+      Dockerfile: `FROM mcr.microsoft.com/azureml/openmpi4.1.0-ubuntu20.04\nRUN pip config set global.index-url http://admin:${sandbox.nexusAdminPassword}@${ip}:8081/repository/pypi-proxy/simple/ && pip config set global.trusted-host ${ip} && pip install tinytext\n`,
+    });
+    expect(viaIp.log).toMatch(/Successfully installed tinycore-1\.1\.0 tinytext-0\.1\.0/);
+
+    const pat = sandbox.artifactsPat;
+    const ado = (path: string, body: unknown): Promise<Response> => fetch(`${sandbox.endpoints.artifacts}${path}`, { method: "POST", headers: { authorization: basicAuth("build", pat), "content-type": "application/json" }, body: JSON.stringify(body) });
+    expect((await ado("/contoso/ml/_apis/packaging/feeds?api-version=7.1", { name: "with-pypi", upstreamEnabled: true, upstreamSources: [{ name: "PyPI", protocol: "pypi", location: "https://pypi.org/", upstreamSourceType: "public" }] })).status).toBe(201);
+    expect((await ado("/contoso/ml/_apis/packaging/feeds?api-version=7.1", { name: "empty" })).status).toBe(201);
+    const feedUrl = (feed: string): string => `${sandbox.endpoints.artifacts.replace("https://", `https://build:${pat}@`)}/contoso/ml/_packaging/${feed}/pypi/simple/`;
+    const [withUpstream, empty] = await Promise.all([
+      buildWithContext("env-ado", { Dockerfile: `FROM python:3.11-slim\nRUN pip install --index-url ${feedUrl("with-pypi")} tinycli\n` }),
+      buildWithContext("env-ado-empty", { Dockerfile: `FROM python:3.11-slim\nRUN pip install --index-url ${feedUrl("empty")} tinycli\n` }),
+    ]);
+    expect(withUpstream.log).toMatch(/Successfully installed tiny-config-2\.1\.0 tinycli-1\.0\.0 tinycore-1\.1\.0 tinylog-0\.4\.0/);
+    expect(withUpstream.statuses.at(-1)).toBe("Succeeded");
+    expect(empty.log).toMatch(/No matching distribution found for tinycli/);
+    // pip masks the password it prints; Docker echoes the RUN line verbatim (as the real build log does).
+    expect(empty.log).toContain("Looking in indexes: https://build:****@");
   });
 
   it("resolves conda environments against the Nexus conda channel: PackagesNotFoundError or success", async () => {

@@ -164,6 +164,16 @@ describe("ARM imitation with the official SDKs", () => {
     await expect(deployments.deployments.get("rg-arm", "dep-cancel")).rejects.toMatchObject({ statusCode: 404 });
   });
 
+  it("deletes a resource group with its resources through the delete LRO", async () => {
+    await resources.resourceGroups.createOrUpdate("rg-temp", { location: "westeurope" });
+    await deployments.deployments.createOrUpdate("rg-temp", "d", { properties: { mode: "Incremental", template: { $schema: template.$schema, contentVersion: "1.0.0.0", resources: [{ type: "Microsoft.KeyVault/vaults", apiVersion: "2022-07-01", name: "kv-temp", location: "westeurope", properties: { tenantId: "00000000-0000-0000-0000-000000000000", sku: { family: "A", name: "standard" } } }] } } }, LRO);
+    const kv = await resources.resources.get("rg-temp", "Microsoft.KeyVault", "", "vaults", "kv-temp", "2022-07-01");
+    expect((kv.properties as { vaultUri: string }).vaultUri).toBe("https://kv-temp.vault.azure.net/");
+    await resources.resourceGroups.delete("rg-temp", { updateIntervalInMs: 10 });
+    expect(await resources.resourceGroups.checkExistence("rg-temp")).toMatchObject({ body: false });
+    await expect(resources.resources.get("rg-temp", "Microsoft.KeyVault", "", "vaults", "kv-temp", "2022-07-01")).rejects.toMatchObject({ statusCode: 404, code: "ResourceGroupNotFound" });
+  });
+
   it("lets the SDK retry a 429 with Retry-After", async () => {
     await addFault(sandbox.endpoints.arm, { service: "arm", method: "GET", path: "/resourcegroups/rg-arm$", kind: "status", status: 429, retryAfterSeconds: 1, times: 1 });
     const started = Date.now();

@@ -47,6 +47,13 @@ describe("sandbox inspection and fault injection", () => {
     expect((await fetch(url)).status).toBe(200);
   });
 
+  it("changes the pace at run time through /_sandbox/pace", async () => {
+    const res = await fetch(`${sandbox.endpoints.arm}/_sandbox/pace`, { method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify({ armStepMs: 42 }) });
+    expect(await res.json()).toEqual({ armStepMs: 42, buildStepMs: 5 });
+    expect(sandbox.pace.armStepMs).toBe(42);
+    expect((await fetch(`${sandbox.endpoints.nexus}/_sandbox/pace`, { method: "PUT", body: JSON.stringify({ armStepMs: -1 }) })).status).toBe(400);
+  });
+
   it("reads fault rules from faults.json and reloads them when the file changes", async () => {
     const file = path.join(sandbox.dataDir, "faults.json");
     writeFileSync(file, JSON.stringify([{ service: "artifacts", kind: "status", status: 429, retryAfterSeconds: 7 }]));
