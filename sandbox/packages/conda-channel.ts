@@ -1,5 +1,6 @@
 import type { SandboxResponse } from "../core/http";
 import type { CondaPackage, Upstream } from "./upstream";
+import { compareVersions } from "./versions";
 
 export const CONDA_SUBDIRS = ["noarch", "linux-64", "linux-aarch64", "osx-64", "osx-arm64", "win-64"];
 
@@ -54,7 +55,7 @@ function channelData(upstream: Upstream): Record<string, unknown> {
   const packages: Record<string, unknown> = {};
   for (const p of upstream.conda) {
     const existing = packages[p.name] as { version: string } | undefined;
-    if (!existing || existing.version < p.version) {
+    if (!existing || compareVersions(existing.version, p.version) < 0) {
       packages[p.name] = { version: p.version, subdirs: ["noarch"], license: "MIT", timestamp: p.timestamp, home: "https://feedgate.invalid/sandbox" };
     }
   }
