@@ -11,8 +11,6 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { ensureSessionSecret } from "../lib/auth/embedded-session-secret";
 import { ConfigError, parseEnv } from "../lib/env";
-import { ensureSandboxCa } from "../sandbox/core/tls";
-import { startPortalSandboxIdp } from "../sandbox/idp/start-portal-idp";
 
 const require = createRequire(import.meta.url);
 const isDev = process.argv.includes("--dev");
@@ -27,6 +25,8 @@ async function main() {
     // The sandbox cloud runs in its own process: its image builds call its own HTTPS servers,
     // and NODE_EXTRA_CA_CERTS is read only at process start.
     const sandboxDir = path.join(env.DATA_DIR, "sandbox");
+    // Imported only in sandbox mode, after configuration passed: production never loads sandbox code.
+    const { ensureSandboxCa } = await import("../sandbox/core/tls");
     const ca = ensureSandboxCa(sandboxDir);
     extraEnv.NODE_EXTRA_CA_CERTS = ca.caCertFile;
     const endpoints = await startSandboxProcess(sandboxDir, ca.caCertFile);
@@ -45,6 +45,7 @@ async function main() {
   const sessionSecret = ensureSessionSecret(env);
   if (env.ENTRA_TENANT_ID === undefined) {
     // In-process: it lives and dies with this launcher, like the portal it serves.
+    const { startPortalSandboxIdp } = await import("../sandbox/idp/start-portal-idp");
     const idp = await startPortalSandboxIdp(env.DATA_DIR);
     step(`sandbox sign-in (no ENTRA_TENANT_ID): identity provider at ${idp.issuer}`);
   }
