@@ -16,7 +16,7 @@ export const faultRuleSchema = z.object({
   body: z.unknown().optional(),
   /** How many times the rule fires; omitted = until removed. */
   times: z.number().int().min(1).optional(),
-  /** deployment-failure: resource name (or type/name) that fails. */
+  /** deployment-failure: resource name (or type/name) that fails; `*` matches any characters. */
   resourceName: z.string().optional(),
   errorCode: z.string().optional(),
   message: z.string().optional(),
@@ -83,12 +83,12 @@ export class FaultStore {
   }
 
   deploymentFailure(resourceName: string, resourceType: string): FaultRule | undefined {
-    const rule = this.rules.find(
-      (r) =>
-        r.kind === "deployment-failure" &&
-        r.resourceName !== undefined &&
-        [resourceName.toLowerCase(), `${resourceType}/${resourceName}`.toLowerCase()].includes(r.resourceName.toLowerCase()),
-    );
+    const rule = this.rules.find((r) => {
+      if (r.kind !== "deployment-failure" || r.resourceName === undefined) return false;
+      // `*` is a wildcard: generated names often carry a uniqueString suffix.
+      const pattern = new RegExp(`^${r.resourceName.split("*").map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`, "i");
+      return pattern.test(resourceName) || pattern.test(`${resourceType}/${resourceName}`);
+    });
     if (rule) this.consume(rule);
     return rule;
   }

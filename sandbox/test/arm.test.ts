@@ -135,6 +135,20 @@ describe("ARM imitation with the official SDKs", () => {
     expect(ops.find((o) => o.properties?.targetResource?.resourceName === "vnet-f")?.properties?.provisioningState).toBe("Succeeded");
   });
 
+  it("chains a nested deployment's resource failure into the parent's error and operations", async () => {
+    await addFault(sandbox.endpoints.arm, { kind: "deployment-failure", resourceName: "Microsoft.Storage/storageAccounts/stnested*", errorCode: "RequestDisallowedByPolicy", message: "Resource 'stnested' was disallowed by policy.", times: 1 });
+    await expect(deployments.deployments.createOrUpdate("rg-arm", "dep-nested-fail", { properties: { mode: "Incremental", template, parameters: { prefix: { value: "nested" } } } }, LRO)).rejects.toThrow(/DeploymentFailed/);
+    const parent = await deployments.deployments.get("rg-arm", "dep-nested-fail");
+    expect(parent.properties?.error?.details?.[0]).toMatchObject({ code: "DeploymentFailed", details: [{ code: "RequestDisallowedByPolicy" }] });
+    const ops = [];
+    for await (const op of deployments.deploymentOperations.list("rg-arm", "dep-nested-fail")) ops.push(op);
+    const nested = ops.find((o) => o.properties?.targetResource?.resourceType === "Microsoft.Resources/deployments");
+    expect(nested?.properties?.provisioningState).toBe("Failed");
+    const inner = [];
+    for await (const op of deployments.deploymentOperations.list("rg-arm", nested?.properties?.targetResource?.resourceName ?? "")) inner.push(op);
+    expect(inner.find((o) => o.properties?.provisioningState === "Failed")?.properties?.statusMessage).toMatchObject({ error: { code: "RequestDisallowedByPolicy" } });
+  });
+
   it("rejects an invalid template synchronously with InvalidTemplate and a missing resource group with ResourceGroupNotFound", async () => {
     await expect(deployments.deployments.createOrUpdate("rg-arm", "dep-bad", { properties: { mode: "Incremental", template, parameters: { prefix: { value: "waytoolongprefix" } } } }, LRO)).rejects.toMatchObject({
       statusCode: 400,
