@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import type { AccessToken, TokenCredential } from "@azure/core-auth";
+import type { AccessToken, TokenCredential } from "@azure/identity";
 import type { FaultRuleInput } from "./core/faults";
 import type { RecordedRequest } from "./core/recorder";
 import { type RunningSandbox, type SandboxOptions, startSandbox } from "./main";

@@ -95,6 +95,22 @@ describe("Nexus 3 imitation", () => {
     expect((await api("/repository/pypi-proxy/simple/doesnotexist/")).status).toBe(404);
   });
 
+  it("applies anonymous access and per-user privileges to repository content", async () => {
+    const user = { userId: "reader", firstName: "R", lastName: "Eader", emailAddress: "r@example.org", password: "reader-pw", status: "active", roles: ["nx-repository-view-pypi-pypi-proxy-read"] };
+    const other = { ...user, userId: "stranger", password: "stranger-pw", roles: ["nx-repository-view-pypi-unrelated-read"] };
+    for (const u of [user, other]) expect((await api("/service/rest/v1/security/users", { method: "POST", body: JSON.stringify(u) })).status).toBe(200);
+    expect((await api("/repository/pypi-proxy/simple/tinycore/", { auth: basicAuth("reader", "reader-pw") })).status).toBe(200);
+    expect((await api("/repository/pypi-proxy/simple/tinycore/", { auth: basicAuth("stranger", "stranger-pw") })).status).toBe(403);
+    expect((await api("/service/rest/v1/repositories/pypi/proxy/pypi-proxy", { auth: basicAuth("reader", "reader-pw") })).status).toBe(403);
+
+    const enable = await api("/service/rest/v1/security/anonymous", { method: "PUT", body: JSON.stringify({ enabled: true, userId: "anonymous", realmName: "NexusAuthorizingRealm" }) });
+    const validate = nexusValidator("AnonymousAccessSettingsXO");
+    expect(validate(await enable.json()), formatErrors(validate)).toBe(true);
+    expect((await api("/repository/pypi-proxy/simple/tinycore/", { auth: null })).status).toBe(200);
+    await api("/service/rest/v1/security/anonymous", { method: "PUT", body: JSON.stringify({ enabled: false }) });
+    expect((await api("/repository/pypi-proxy/simple/tinycore/", { auth: null })).status).toBe(401);
+  });
+
   it("answers 502 for a proxy whose remote is unknown", async () => {
     await api("/service/rest/v1/repositories/pypi/proxy", { method: "POST", body: JSON.stringify(nexusProxyBody("pypi-elsewhere", "https://pypi.example.invalid/")) });
     const res = await api("/repository/pypi-elsewhere/simple/tinycore/");
