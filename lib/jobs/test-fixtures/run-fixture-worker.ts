@@ -5,8 +5,11 @@
  * FIXTURE_CONCURRENCY / FIXTURE_LEASE_MS. Prints "ready" once it is claiming.
  */
 import path from "node:path";
-import { createDb } from "@/lib/db/client";
-import { createWorker } from "@/lib/jobs/create-worker";
+import { setTimeout as delay } from "node:timers/promises";
+import { createDb, type PrismaClient } from "@/lib/db/client";
+import { createWorker, type JobLogger } from "@/lib/jobs/create-worker";
+import { defineJob } from "@/lib/jobs/define-job";
+import { enqueueJob } from "@/lib/jobs/enqueue-job";
 import { prepareJobDatabase } from "@/lib/jobs/prepare-job-database";
 import { createCountJob, createCrashJob } from "@/lib/jobs/test-fixtures/fixture-jobs";
 
@@ -17,6 +20,7 @@ async function main() {
   const leaseMs = Number(process.env.FIXTURE_LEASE_MS ?? 500);
   const db = createDb(url);
   await prepareJobDatabase(db, url);
+  await warmUp(db);
   const job = kind === "crash" ? createCrashJob(dir) : createCountJob(path.join(dir, `steps-${process.pid}.log`));
   const worker = createWorker({
     db,
@@ -27,7 +31,7 @@ async function main() {
     heartbeatMs: Math.floor(leaseMs / 5),
     idlePollMs: { min: 10, max: 100 },
     backoff: { baseMs: 10, capMs: 100 },
-    logger: { info: () => {}, warn: () => {}, error: (fields, message) => console.error(message, fields) },
+    logger: quiet,
   });
   worker.start();
   process.stdout.write("ready\n");
@@ -38,6 +42,36 @@ async function main() {
       .then(() => process.exit(0));
   });
 }
+
+/**
+ * Runs one throwaway job through every kind of write the worker makes before saying "ready":
+ * Prisma compiles each query shape on first use, which takes a second or two per fresh process,
+ * and the test's kill window should land on real work rather than on that.
+ */
+async function warmUp(db: PrismaClient) {
+  const warmUpJob = defineJob({
+    kind: "test.warm-up",
+    steps: [
+      {
+        name: "warm",
+        run: async (ctx) => {
+          if (ctx.saved) return { warm: true };
+          await ctx.checkpoint({ warm: false });
+          await ctx.event("warm-up", "warming up");
+          return ctx.waitFor(0);
+        },
+      },
+      { name: "up", run: async () => ({}) },
+    ],
+  });
+  const job = await enqueueJob(db, { kind: warmUpJob.kind, subject: `warm-up:${process.pid}:${Date.now()}`, payload: {} });
+  const worker = createWorker({ db, owner: `warm-up:${process.pid}`, jobs: [warmUpJob], idlePollMs: { min: 5, max: 20 }, logger: quiet });
+  worker.start();
+  while ((await db.job.findUniqueOrThrow({ where: { id: job.id } })).status !== "SUCCEEDED") await delay(10);
+  await worker.stop();
+}
+
+const quiet: JobLogger = { info: () => {}, warn: () => {}, error: (fields, message) => console.error(message, fields) };
 
 function required(name: string): string {
   const value = process.env[name];
