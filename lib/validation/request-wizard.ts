@@ -1,0 +1,136 @@
+/**
+ * The wizard's working state: what a person has typed so far, saved on the server as a draft.
+ * It is deliberately loose (bounded strings, no grammar) because a draft may be half done;
+ * toFeedRequestInput turns it into the input of feedRequestSchema, which decides at every
+ * step and again at submit. Pure and free of Node built-ins, so the browser shares it.
+ */
+import { z } from "zod";
+import { parseRequirementsTxt } from "./package-specs";
+
+const text = (max: number) => z.string().max(max).default("");
+
+export const WIZARD_STEPS = [
+  { key: "workspace", title: "Team and workspace" },
+  { key: "feed-host", title: "Feed host" },
+  { key: "upstreams", title: "Upstream sources" },
+  { key: "environments", title: "Environments" },
+  { key: "review", title: "Review and submit" },
+] as const;
+export type WizardStepKey = (typeof WIZARD_STEPS)[number]["key"];
+
+const proposalStateSchema = z.object({
+  name: text(100),
+  kind: z.enum(["pypi", "conda"]).default("pypi"),
+  url: text(400),
+  justification: text(1200),
+  /** One package name per line (or comma separated); empty means every package. */
+  allowList: text(20_000),
+});
+
+const environmentStateSchema = z.object({
+  name: text(100),
+  baseImage: text(200),
+  /** One conda match spec per line. */
+  conda: text(20_000),
+  /** requirements.txt text: one PEP 508 requirement per line, comments allowed. */
+  pip: text(40_000),
+});
+
+export const wizardStateSchema = z.object({
+  step: z.number().int().min(0).max(WIZARD_STEPS.length - 1).default(0),
+  teamId: text(40),
+  title: text(200),
+  workspace: z
+    .object({
+      mode: z.enum(["existing", "new"]).default("new"),
+      workspaceId: text(40),
+      region: text(40),
+      namePrefix: text(40),
+      addressSpace: text(40),
+    })
+    .default({ mode: "new", workspaceId: "", region: "", namePrefix: "", addressSpace: "" }),
+  feedHost: z
+    .object({
+      mode: z.enum(["existing", "new-nexus-vm", "artifacts"]).default("existing"),
+      hostId: text(40),
+      organization: text(100),
+      project: text(100),
+    })
+    .default({ mode: "existing", hostId: "", organization: "", project: "" }),
+  upstreamIds: z.array(z.string().max(40)).max(50).default([]),
+  proposedUpstreams: z.array(proposalStateSchema).max(10).default([]),
+  environments: z.array(environmentStateSchema).max(10).default([]),
+});
+
+export type WizardState = z.output<typeof wizardStateSchema>;
+export type ProposalState = WizardState["proposedUpstreams"][number];
+export type EnvironmentState = WizardState["environments"][number];
+
+export function emptyWizardState(teamId = ""): WizardState {
+  return wizardStateSchema.parse({ teamId });
+}
+
+/**
+ * The feedRequestSchema input for a wizard state. Pasted requirements text keeps its
+ * invalid lines (they are passed on as is), so the schema names each bad line exactly.
+ */
+export function toFeedRequestInput(state: WizardState) {
+  const ws = state.workspace;
+  const host = state.feedHost;
+  return {
+    teamId: state.teamId,
+    title: state.title,
+    workspace: ws.mode === "existing" ? { mode: "existing", workspaceId: ws.workspaceId } : { mode: "new", region: ws.region, namePrefix: ws.namePrefix, addressSpace: ws.addressSpace },
+    feedHost:
+      host.mode === "existing"
+        ? { mode: "existing", hostId: host.hostId }
+        : host.mode === "artifacts"
+          ? { mode: "artifacts", organization: host.organization, project: host.project }
+          : { mode: "new-nexus-vm" },
+    upstreamIds: state.upstreamIds,
+    proposedUpstreams: state.proposedUpstreams.map((p) => {
+      const allowList = splitList(p.allowList);
+      return { name: p.name, kind: p.kind, url: p.url, justification: p.justification, ...(allowList.length ? { allowList } : {}) };
+    }),
+    environments: state.environments.map((e) => ({ name: e.name, baseImage: e.baseImage, conda: specLines(e.conda), pip: requirementLines(e.pip) })),
+  };
+}
+
+/** Which step shows an issue at this path of the feedRequestSchema input. */
+export function stepOfPath(path: readonly PropertyKey[]): number {
+  const head = String(path[0] ?? "");
+  if (head === "teamId" || head === "title" || head === "workspace") return 0;
+  if (head === "feedHost") return 1;
+  if (head === "upstreamIds" || head === "proposedUpstreams") return 2;
+  if (head === "environments") return 3;
+  return 4;
+}
+
+export function pathKey(path: readonly PropertyKey[]): string {
+  return path.map(String).join(".");
+}
+
+/** Conda specs: one per line; blank lines and `#` comments are skipped. */
+export function specLines(value: string): string[] {
+  return value
+    .split(/\r?\n/)
+    .map((l) => l.replace(/\s+#.*$/, "").trim())
+    .filter((l) => l && !l.startsWith("#"));
+}
+
+/** requirements.txt lines: comments and blanks skipped; invalid lines are kept for the schema to name. */
+export function requirementLines(value: string): string[] {
+  return specLines(value);
+}
+
+/** Lines of pasted requirements.txt that the strict grammar refuses, with line numbers. */
+export function requirementErrors(value: string): string[] {
+  return parseRequirementsTxt(value).errors;
+}
+
+function splitList(value: string): string[] {
+  return value
+    .split(/[\s,]+/)
+    .map((v) => v.trim())
+    .filter(Boolean);
+}
