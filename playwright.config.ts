@@ -28,7 +28,7 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: "npx tsx scripts/start.ts",
+    command: "npx tsx e2e/prepare-e2e-data.ts && npx tsx scripts/start.ts",
     url: `${baseURL}/api/health`,
     timeout: 300_000,
     reuseExistingServer: false,
@@ -39,6 +39,8 @@ export default defineConfig({
       APP_URL: baseURL,
       DATA_DIR: dataDir,
       DATABASE_URL: `file:./${dataDir}/feedgate.db`,
+      // The sandbox identity provider (started by npm start) beside the portal's own port.
+      SANDBOX_IDP_PORT: String(port + 1),
       NEXT_TELEMETRY_DISABLED: "1",
     },
   },

@@ -1,4 +1,5 @@
 import { expect, test } from "@playwright/test";
+import { signInAs } from "./fixtures/sign-in";
 
 const SECTIONS = [
   { label: "Requests", heading: "Requests", empty: "No requests yet" },
@@ -7,6 +8,11 @@ const SECTIONS = [
   { label: "Builds", heading: "Builds", empty: "No builds yet" },
   { label: "Admin", heading: "Admin", empty: "Administration is on its way" },
 ];
+
+// The Admin sees every section, so the whole shell can be walked.
+test.beforeEach(async ({ page }) => {
+  await signInAs(page, "Dmitri Ivanov");
+});
 
 test("the shell opens on the overview with the seeded data", async ({ page }) => {
   await page.goto("/");

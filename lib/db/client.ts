@@ -25,3 +25,13 @@ export function getDb(): PrismaClient {
   store.__feedgateDb ??= createDb(env.DATABASE_URL);
   return store.__feedgateDb;
 }
+
+/**
+ * Disconnects and forgets the process client, so the next getDb() connects to DATABASE_URL
+ * afresh: graceful shutdown, and tests that point the app at a throwaway database.
+ */
+export async function disconnectDb(): Promise<void> {
+  const db = store.__feedgateDb;
+  store.__feedgateDb = undefined;
+  await db?.$disconnect();
+}
