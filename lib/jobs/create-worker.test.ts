@@ -388,6 +388,28 @@ for (const provider of testProviders()) {
       expect((await requestCancel(t.db, r.id)).status).toBe("CANCELLED");
     });
 
+    it("keeps the result of a step that finished despite a cancel, and runs nothing after it", async () => {
+      let laterSteps = 0;
+      const definition = job([
+        {
+          name: "deploy",
+          run: async (ctx) => {
+            await requestCancel(t.db, ctx.jobId);
+            // The deployment went through anyway; its record must not be lost.
+            return { deployment: "dep-7" };
+          },
+        },
+        { name: "register", run: async () => void laterSteps++ },
+      ]);
+      const queued = await enqueue(definition);
+      start([definition]);
+      const cancelled = await waitForStatus(t.db, queued.id, ["CANCELLED"]);
+      expect(laterSteps).toBe(0);
+      expect(cancelled.checkpoints).toMatchObject({ deploy: { done: true, data: { deployment: "dep-7" } } });
+      const types = (await listJobEvents(t.db, queued.id)).map((e) => e.type);
+      expect(types.slice(-3)).toEqual(["job.cancel-requested", "step.succeeded", "job.cancelled"]);
+    });
+
     it("notices a cancel from another process on the next heartbeat", async () => {
       let interrupted: unknown;
       const definition = job([

@@ -148,26 +148,28 @@ export function createWorker(options: WorkerOptions): JobWorker {
         await sleep(idle.max);
         continue;
       }
-      let claim: Claim | undefined;
+      let outcome: ClaimOutcome;
       try {
-        claim = await claimNext();
+        outcome = await claimNext();
       } catch (error) {
         log.error({ owner, err: describeError(error) }, "job claim failed");
         await sleep(idle.max);
         continue;
       }
-      if (claim) {
+      if (outcome.claim) {
         idleDelay = idle.min;
-        startRun(claim);
+        startRun(outcome.claim);
         continue;
       }
+      // Other workers won every candidate: there is work, so look again at once.
+      if (outcome.isContended) continue;
       await sleep(idleDelay);
       idleDelay = Math.min(idleDelay * 2, idle.max);
     }
   }
 
-  async function claimNext(): Promise<Claim | undefined> {
-    if (kinds.length === 0) return undefined;
+  async function claimNext(): Promise<ClaimOutcome> {
+    if (kinds.length === 0) return { isContended: false };
     const now = new Date();
     const claimable = {
       kind: { in: kinds },
@@ -201,9 +203,9 @@ export function createWorker(options: WorkerOptions): JobWorker {
       });
       if (won.count !== 1) continue;
       const job = await db.job.findFirst({ where: { id: candidate.id, leaseToken: token } });
-      if (job) return { job, token, isStale };
+      if (job) return { claim: { job, token, isStale }, isContended: false };
     }
-    return undefined;
+    return { isContended: candidates.length > 0 };
   }
 
   function startRun(claim: Claim) {
@@ -413,16 +415,23 @@ export function createWorker(options: WorkerOptions): JobWorker {
       state.checkpoints = checkpoints;
       return finish(lease, state, "SUCCEEDED", "Finished.", null, events);
     }
-    checkpoints[next.name] = { ...checkpoints[next.name], done: false, startedAt: now };
-    events.push({ step: next.name, type: "step.started", message: `Started “${next.name}”.` });
-    const result = await writeFencedReading(
+    const withNext: Checkpoints = { ...checkpoints, [next.name]: { ...checkpoints[next.name], done: false, startedAt: now } };
+    const isAdvanced = await writeFenced(
       lease,
-      { checkpoints: toCheckpointsInput(checkpoints), currentStep: next.name, maxAttempts: next.maxAttempts, stepAttempts: 0, lastError: null },
-      events,
+      { checkpoints: toCheckpointsInput(withNext), currentStep: next.name, maxAttempts: next.maxAttempts, stepAttempts: 0, lastError: null },
+      [...events, { step: next.name, type: "step.started", message: `Started “${next.name}”.` }],
+      // Only advance when no cancel is pending; that saves re-reading the flag after every step.
+      { cancelRequested: false },
     );
-    if (!result) return false;
-    Object.assign(state, { checkpoints, currentStep: next.name, stepAttempts: 0, isCancelRequested: result.cancelRequested });
-    return true;
+    if (isAdvanced) {
+      Object.assign(state, { checkpoints: withNext, currentStep: next.name, stepAttempts: 0 });
+      return true;
+    }
+    // A cancel arrived (or the lease is gone, and then this write fails too): keep the step's
+    // result, since its side effects happened, and end the job.
+    state.checkpoints = checkpoints;
+    await finish(lease, state, "CANCELLED", "Cancelled.", null, events);
+    return false;
   }
 
   /** Ends the job; resolves false if the lease was lost first. */
@@ -484,39 +493,28 @@ export function createWorker(options: WorkerOptions): JobWorker {
     return finish(lease, state, "CANCELLED", "Cancelled.");
   }
 
+  /**
+   * One transaction: update the job only if this lease still holds (row-locking it, which also
+   * orders its events), then append the events. Resolves false when the condition failed.
+   */
   async function writeFenced(
     lease: Lease,
     data: Prisma.JobUpdateManyMutationInput,
     events: readonly JobEventInput[],
     extraWhere: Prisma.JobWhereInput = {},
   ): Promise<boolean> {
-    return (await writeFencedReading(lease, data, events, extraWhere, false)) !== undefined;
-  }
-
-  /**
-   * One transaction: update the job only if this lease still holds (row-locking it, which also
-   * orders its events), then append the events. Resolves undefined when the lease is gone.
-   */
-  async function writeFencedReading(
-    lease: Lease,
-    data: Prisma.JobUpdateManyMutationInput,
-    events: readonly JobEventInput[],
-    extraWhere: Prisma.JobWhereInput = {},
-    isReadingBack = true,
-  ): Promise<{ cancelRequested: boolean } | undefined> {
-    const result = await db.$transaction(async (tx) => {
+    const isWritten = await db.$transaction(async (tx) => {
       const updated = await tx.job.updateMany({
         where: { ...extraWhere, id: lease.jobId, leaseToken: lease.token },
         data: { ...data, updatedAt: new Date() },
       });
-      if (updated.count !== 1) return undefined;
+      if (updated.count !== 1) return false;
       await insertJobEvents(tx, lease.jobId, events);
-      if (!isReadingBack) return { cancelRequested: false };
-      const row = await tx.job.findUniqueOrThrow({ where: { id: lease.jobId }, select: { cancelRequested: true } });
-      return row;
+      return true;
     });
-    if (!result && Object.keys(extraWhere).length === 0) lease.markLost();
-    return result;
+    // With extra conditions the caller finds out why; with none, only a lost lease explains it.
+    if (!isWritten && Object.keys(extraWhere).length === 0) lease.markLost();
+    return isWritten;
   }
 
   /** A claim's lease: heartbeats, notices cancels and losses, and aborts the step's signal. */
@@ -636,6 +634,12 @@ interface Claim {
   job: Job;
   token: string;
   isStale: boolean;
+}
+
+interface ClaimOutcome {
+  claim?: Claim;
+  /** Runnable jobs were there but other workers claimed them first. */
+  isContended: boolean;
 }
 
 interface RunState {
