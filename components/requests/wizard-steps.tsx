@@ -1,0 +1,325 @@
+"use client";
+
+import { useId, useState } from "react";
+import { rangesOverlap } from "@/lib/orchestration/plan-subnets";
+import { condaSpecSchema, parseEnvironmentYml, parseRequirementsTxt } from "@/lib/validation/package-specs";
+import type { EnvironmentState, ProposalState, WizardState } from "@/lib/validation/request-wizard";
+import type { StepProps } from "./request-wizard";
+import { Field, FieldErrors, RadioGroup } from "./wizard-fields";
+
+// ───────────────────────────── 1. team and workspace ─────────────────────────────
+
+export function WorkspaceStep({ state, options, update, errorsAt }: StepProps) {
+  const ws = state.workspace;
+  const teamWorkspaces = options.workspaces.filter((w) => w.teamId === state.teamId);
+  const setWs = (patch: Partial<WizardState["workspace"]>) => update((s) => ({ ...s, workspace: { ...s.workspace, ...patch } }));
+  const overlap = overlapHint(ws.addressSpace, options.takenRanges);
+  return (
+    <>
+      <div className="grid gap-4 sm:grid-cols-2">
+        <Field label="Team" errors={errorsAt("teamId")} hint="The feed and environments belong to this team.">
+          {(p) => (
+            <select {...p} value={state.teamId} onChange={(e) => update((s) => ({ ...s, teamId: e.target.value, workspace: { ...s.workspace, workspaceId: "" } }))}>
+              <option value="">Choose a team…</option>
+              {options.teams.map((t) => (
+                <option key={t.id} value={t.id}>
+                  {t.name}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <Field label="Title" errors={errorsAt("title")} hint="A short name your approver will recognise.">
+          {(p) => <input {...p} value={state.title} maxLength={120} autoComplete="off" placeholder="Vision training feed" onChange={(e) => update((s) => ({ ...s, title: e.target.value }))} />}
+        </Field>
+      </div>
+      <RadioGroup
+        legend="Target workspace"
+        name="workspace-mode"
+        value={ws.mode}
+        onChange={(mode) => setWs({ mode })}
+        errors={errorsAt("workspace.mode", true)}
+        options={[
+          { value: "existing", label: "A registered workspace", description: teamWorkspaces.length ? `${teamWorkspaces.length} registered for this team.` : "This team has none registered yet." },
+          { value: "new", label: "A new network-isolated workspace", description: "Feedgate deploys it with private endpoints, no public network access." },
+        ]}
+      />
+      {ws.mode === "existing" ? (
+        <Field label="Workspace" errors={errorsAt("workspace.workspaceId")}>
+          {(p) => (
+            <select {...p} value={ws.workspaceId} onChange={(e) => setWs({ workspaceId: e.target.value })}>
+              <option value="">{teamWorkspaces.length ? "Choose a workspace…" : "No registered workspace for this team"}</option>
+              {teamWorkspaces.map((w) => (
+                <option key={w.id} value={w.id}>
+                  {w.name} ({w.region}{w.addressSpaces.length ? `, ${w.addressSpaces.join(", ")}` : ""})
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+      ) : (
+        <div className="grid gap-4 sm:grid-cols-3">
+          <Field label="Region" errors={errorsAt("workspace.region")}>
+            {(p) => (
+              <select {...p} value={ws.region} onChange={(e) => setWs({ region: e.target.value })}>
+                <option value="">Choose a region…</option>
+                {options.regions.map((r) => (
+                  <option key={r} value={r}>
+                    {r}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+          <Field label="Name prefix" errors={errorsAt("workspace.namePrefix")} hint="2–10 lower-case letters or digits.">
+            {(p) => <input {...p} value={ws.namePrefix} maxLength={10} autoComplete="off" placeholder="visionml" onChange={(e) => setWs({ namePrefix: e.target.value })} />}
+          </Field>
+          <Field label="Address space" errors={[...errorsAt("workspace.addressSpace"), ...(overlap ? [overlap] : [])].filter(unique)} hint="An IPv4 range, /16 to /23, e.g. 10.42.0.0/16.">
+            {(p) => <input {...p} value={ws.addressSpace} maxLength={18} autoComplete="off" inputMode="decimal" placeholder="10.42.0.0/16" onChange={(e) => setWs({ addressSpace: e.target.value })} />}
+          </Field>
+        </div>
+      )}
+    </>
+  );
+}
+
+// ───────────────────────────── 2. feed host ─────────────────────────────
+
+export function FeedHostStep({ state, options, update, errorsAt }: StepProps) {
+  const host = state.feedHost;
+  const setHost = (patch: Partial<WizardState["feedHost"]>) => update((s) => ({ ...s, feedHost: { ...s.feedHost, ...patch } }));
+  return (
+    <>
+      <RadioGroup
+        legend="Where the feed lives"
+        name="feed-host-mode"
+        value={host.mode}
+        onChange={(mode) => setHost({ mode })}
+        errors={errorsAt("feedHost.mode", true)}
+        options={[
+          { value: "existing", label: "An existing Nexus host", description: "Fastest: repositories are added to a host that already runs. pip and conda." },
+          { value: "new-nexus-vm", label: "A new Nexus VM", description: "A private VM inside the new workspace's network. pip and conda; you own one more VM." },
+          { value: "artifacts", label: "Azure Artifacts", description: "Managed, nothing to patch, but pip only: Azure Artifacts has no conda channels." },
+        ]}
+      />
+      {host.mode === "existing" ? (
+        <Field label="Feed host" errors={errorsAt("feedHost.hostId")}>
+          {(p) => (
+            <select {...p} value={host.hostId} onChange={(e) => setHost({ hostId: e.target.value })}>
+              <option value="">Choose a host…</option>
+              {options.hosts.map((h) => (
+                <option key={h.id} value={h.id}>
+                  {h.name} ({h.kind === "nexus" ? "Nexus" : "Azure Artifacts"})
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+      ) : null}
+      {host.mode === "artifacts" ? (
+        <>
+          <p className="rounded-lg bg-amber-50 p-3 text-sm text-amber-900">Azure Artifacts has no conda: environments on this feed can only use pip requirements.</p>
+          <div className="grid gap-4 sm:grid-cols-2">
+            <Field label="Azure DevOps organization" errors={errorsAt("feedHost.organization")}>
+              {(p) => <input {...p} value={host.organization} autoComplete="off" placeholder="contoso" onChange={(e) => setHost({ organization: e.target.value })} />}
+            </Field>
+            <Field label="Project" errors={errorsAt("feedHost.project")}>
+              {(p) => <input {...p} value={host.project} autoComplete="off" placeholder="ml-platform" onChange={(e) => setHost({ project: e.target.value })} />}
+            </Field>
+          </div>
+        </>
+      ) : null}
+    </>
+  );
+}
+
+// ───────────────────────────── 3. upstream sources ─────────────────────────────
+
+const EMPTY_PROPOSAL: ProposalState = { name: "", kind: "pypi", url: "", justification: "", allowList: "" };
+
+export function UpstreamsStep({ state, options, update, errorsAt }: StepProps) {
+  const toggle = (id: string, on: boolean) => update((s) => ({ ...s, upstreamIds: on ? [...new Set([...s.upstreamIds, id])] : s.upstreamIds.filter((x) => x !== id) }));
+  const setProposal = (i: number, patch: Partial<ProposalState>) => update((s) => ({ ...s, proposedUpstreams: s.proposedUpstreams.map((p, j) => (j === i ? { ...p, ...patch } : p)) }));
+  return (
+    <>
+      <fieldset>
+        <legend className="text-sm font-medium text-slate-800">Approved upstream sources</legend>
+        <p className="text-xs text-slate-600">Your feed proxies these. Include at least one PyPI source: pip needs an index.</p>
+        {options.upstreams.length === 0 ? <p className="mt-2 text-sm text-slate-600">No upstream source is approved yet; propose one below.</p> : null}
+        <ul className="mt-2 grid gap-2 sm:grid-cols-2">
+          {options.upstreams.map((u) => (
+            <li key={u.id}>
+              <label className="flex cursor-pointer gap-3 rounded-xl border border-slate-200 p-3 text-sm hover:border-slate-300">
+                <input type="checkbox" className="mt-1 h-4 w-4 accent-sky-700" checked={state.upstreamIds.includes(u.id)} onChange={(e) => toggle(u.id, e.target.checked)} />
+                <span>
+                  <span className="block font-semibold text-slate-900">
+                    {u.name} <span className="ml-1 rounded bg-slate-100 px-1.5 py-0.5 text-xs font-medium text-slate-700">{u.kind === "pypi" ? "PyPI" : "conda"}</span>
+                  </span>
+                  <span className="block break-all font-mono text-xs text-slate-600">{u.url}</span>
+                </span>
+              </label>
+            </li>
+          ))}
+        </ul>
+        <FieldErrors errors={errorsAt("upstreamIds")} />
+      </fieldset>
+
+      <section aria-labelledby="proposals-heading" className="space-y-4">
+        <div className="flex items-center justify-between">
+          <h3 id="proposals-heading" className="text-sm font-medium text-slate-800">
+            Propose a new upstream
+          </h3>
+          <button
+            type="button"
+            disabled={state.proposedUpstreams.length >= 5}
+            onClick={() => update((s) => ({ ...s, proposedUpstreams: [...s.proposedUpstreams, { ...EMPTY_PROPOSAL }] }))}
+            className="rounded-lg border border-slate-300 px-3 py-1.5 text-sm font-medium text-slate-700 hover:bg-slate-50 disabled:opacity-50"
+          >
+            Propose an upstream
+          </button>
+        </div>
+        <p className="text-xs text-slate-600">A proposal goes to an approver; the request waits until it is decided. Only public https sources.</p>
+        {state.proposedUpstreams.map((p, i) => (
+          <fieldset key={i} className="space-y-3 rounded-xl border border-slate-200 p-4">
+            <legend className="px-1 text-sm font-semibold text-slate-900">Proposed upstream {i + 1}</legend>
+            <div className="grid gap-3 sm:grid-cols-3">
+              <Field label="Name" errors={errorsAt(`proposedUpstreams.${i}.name`)} hint="Lower-case, e.g. pytorch-cpu.">
+                {(f) => <input {...f} value={p.name} autoComplete="off" onChange={(e) => setProposal(i, { name: e.target.value })} />}
+              </Field>
+              <Field label="Kind" errors={errorsAt(`proposedUpstreams.${i}.kind`)}>
+                {(f) => (
+                  <select {...f} value={p.kind} onChange={(e) => setProposal(i, { kind: e.target.value === "conda" ? "conda" : "pypi" })}>
+                    <option value="pypi">PyPI index</option>
+                    <option value="conda">conda channel</option>
+                  </select>
+                )}
+              </Field>
+              <Field label="URL" errors={errorsAt(`proposedUpstreams.${i}.url`)} hint="https:// and a public host name.">
+                {(f) => <input {...f} type="url" value={p.url} autoComplete="off" placeholder="https://download.pytorch.org/whl/cpu/" onChange={(e) => setProposal(i, { url: e.target.value })} />}
+              </Field>
+            </div>
+            <Field label="Justification" errors={errorsAt(`proposedUpstreams.${i}.justification`)} hint="Why your team needs it; approvers read this.">
+              {(f) => <textarea {...f} rows={2} value={p.justification} onChange={(e) => setProposal(i, { justification: e.target.value })} />}
+            </Field>
+            <Field label="Package allow-list (optional)" errors={errorsAt(`proposedUpstreams.${i}.allowList`)} hint="Package names, one per line or comma separated; empty allows every package.">
+              {(f) => <textarea {...f} rows={2} value={p.allowList} onChange={(e) => setProposal(i, { allowList: e.target.value })} />}
+            </Field>
+            <button type="button" onClick={() => update((s) => ({ ...s, proposedUpstreams: s.proposedUpstreams.filter((_, j) => j !== i) }))} className="text-sm font-medium text-red-700 underline">
+              Remove proposed upstream {i + 1}
+            </button>
+          </fieldset>
+        ))}
+      </section>
+    </>
+  );
+}
+
+// ───────────────────────────── 4. environments ─────────────────────────────
+
+export function EnvironmentsStep({ state, options, update, errorsAt }: StepProps) {
+  const add = () => update((s) => ({ ...s, environments: [...s.environments, { name: "", baseImage: options.baseImages[0]?.id ?? "", conda: "", pip: "" }] }));
+  return (
+    <>
+      <p className="text-sm text-slate-600">Each environment becomes an Azure ML environment whose image installs only from your feed. You can leave this empty and only get the feed.</p>
+      {state.environments.map((env, i) => (
+        <EnvironmentFields key={i} index={i} env={env} state={state} options={options} update={update} errorsAt={errorsAt} />
+      ))}
+      <FieldErrors errors={errorsAt("environments", true)} />
+      <button
+        type="button"
+        disabled={state.environments.length >= 10}
+        onClick={add}
+        className="rounded-lg border border-slate-300 px-3 py-1.5 text-sm font-medium text-slate-700 hover:bg-slate-50 disabled:opacity-50"
+      >
+        Add an environment
+      </button>
+    </>
+  );
+}
+
+function EnvironmentFields({ index: i, env, state, options, update, errorsAt }: StepProps & { index: number; env: EnvironmentState }) {
+  const [yml, setYml] = useState("");
+  const [ymlMessage, setYmlMessage] = useState("");
+  const ymlId = useId();
+  const setEnv = (patch: Partial<EnvironmentState>) => update((s) => ({ ...s, environments: s.environments.map((e, j) => (j === i ? { ...e, ...patch } : e)) }));
+  // Immediate feedback while typing or pasting; the server says the same at Next and submit.
+  const pipProblems = parseRequirementsTxt(env.pip).errors;
+  const condaProblems = env.conda
+    .split(/\r?\n/)
+    .map((line, n) => ({ line: line.replace(/\s+#.*$/, "").trim(), n }))
+    .filter(({ line }) => line && !line.startsWith("#"))
+    .flatMap(({ line, n }) => {
+      const r = condaSpecSchema.safeParse(line);
+      return r.success ? [] : [`line ${n + 1}: \`${line.length > 60 ? `${line.slice(0, 57)}…` : line}\` ${r.error.issues[0]?.message ?? "is invalid"}`];
+    });
+  const isArtifacts = state.feedHost.mode === "artifacts";
+  const importYml = () => {
+    const parsed = parseEnvironmentYml(yml);
+    setEnv({ conda: [env.conda.trim(), ...parsed.conda].filter(Boolean).join("\n"), pip: [env.pip.trim(), ...parsed.pip].filter(Boolean).join("\n") });
+    setYmlMessage(`Imported ${parsed.conda.length} conda and ${parsed.pip.length} pip package${parsed.conda.length + parsed.pip.length === 1 ? "" : "s"}${parsed.errors.length ? `; skipped ${parsed.errors.length}: ${parsed.errors.join("; ")}` : ""}.`);
+  };
+  return (
+    <fieldset className="space-y-4 rounded-xl border border-slate-200 p-4">
+      <legend className="px-1 text-sm font-semibold text-slate-900">Environment {i + 1}</legend>
+      <div className="grid gap-4 sm:grid-cols-2">
+        <Field label="Name" errors={errorsAt(`environments.${i}.name`)} hint="Letters, digits, - or _, starting with a letter.">
+          {(p) => <input {...p} value={env.name} autoComplete="off" placeholder="vision-train" onChange={(e) => setEnv({ name: e.target.value })} />}
+        </Field>
+        <Field label="Base image" errors={errorsAt(`environments.${i}.baseImage`)}>
+          {(p) => (
+            <select {...p} value={env.baseImage} onChange={(e) => setEnv({ baseImage: e.target.value })}>
+              <option value="">Choose a base image…</option>
+              {options.baseImages.map((b) => (
+                <option key={b.id} value={b.id}>
+                  {b.label}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+      </div>
+      <div className="grid gap-4 lg:grid-cols-2">
+        <Field
+          label="pip requirements (requirements.txt)"
+          errors={pipProblems.length ? pipProblems : errorsAt(`environments.${i}.pip`)}
+          hint="One PEP 508 requirement per line, e.g. tinyml==0.3.0. Paste a requirements.txt here; comments are fine."
+        >
+          {(p) => <textarea {...p} rows={6} spellCheck={false} className={`${p.className} font-mono`} value={env.pip} onChange={(e) => setEnv({ pip: e.target.value })} />}
+        </Field>
+        <Field
+          label="conda packages"
+          errors={condaProblems.length ? condaProblems : errorsAt(`environments.${i}.conda`)}
+          hint={isArtifacts ? "Azure Artifacts has no conda: leave this empty or pick a Nexus host." : "One match spec per line, e.g. tinyhttp or python=3.11."}
+        >
+          {(p) => <textarea {...p} rows={6} spellCheck={false} className={`${p.className} font-mono`} value={env.conda} onChange={(e) => setEnv({ conda: e.target.value })} />}
+        </Field>
+      </div>
+      <details className="rounded-lg bg-slate-50 p-3 text-sm">
+        <summary className="cursor-pointer font-medium text-slate-800">Import an environment.yml</summary>
+        <label htmlFor={ymlId} className="mt-2 block text-xs text-slate-700">
+          Paste the file; its dependencies (and the nested pip list) are added above. Channels are ignored: the feed decides them.
+        </label>
+        <textarea id={ymlId} rows={5} spellCheck={false} value={yml} onChange={(e) => setYml(e.target.value)} className="mt-1 block w-full rounded-lg border border-slate-300 px-3 py-2 font-mono text-xs" />
+        <button type="button" onClick={importYml} disabled={!yml.trim()} className="mt-2 rounded-lg border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium text-slate-700 disabled:opacity-50">
+          Import packages
+        </button>
+        <p role="status" aria-live="polite" className="mt-1 text-xs text-slate-700">
+          {ymlMessage}
+        </p>
+      </details>
+      <button type="button" onClick={() => update((s) => ({ ...s, environments: s.environments.filter((_, j) => j !== i) }))} className="text-sm font-medium text-red-700 underline">
+        Remove environment {i + 1}
+      </button>
+    </fieldset>
+  );
+}
+
+function overlapHint(space: string, taken: { range: string; label: string }[]): string | null {
+  if (!/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/.test(space.trim())) return null;
+  const clash = taken.find((t) => rangesOverlap(space.trim(), t.range));
+  return clash ? `overlaps ${clash.range} of ${clash.label}; pick a range no registered workspace uses` : null;
+}
+
+function unique(value: string, index: number, all: string[]) {
+  return all.indexOf(value) === index;
+}
