@@ -3,12 +3,15 @@ import { redirect } from "next/navigation";
 import type { ReactNode } from "react";
 import { AccountMenu } from "@/components/auth/account-menu";
 import { MsalRoot } from "@/components/auth/msal-root";
+import { NotificationBell } from "@/components/notifications/notification-bell";
 import { AppShell } from "@/components/shell/app-shell";
 import { NAV_ITEMS } from "@/components/shell/nav-items";
 import { getMsalPublicConfig } from "@/lib/auth/msal-public-config";
 import { getCurrentUser } from "@/lib/auth/require-user";
 import { safeReturnTo } from "@/lib/auth/return-to";
 import { canUseSection, ROLE_LABELS } from "@/lib/auth/roles";
+import { getDb } from "@/lib/db/client";
+import { countNotifications } from "@/lib/notifications/list-notifications";
 
 export const dynamic = "force-dynamic";
 
@@ -28,7 +31,12 @@ export default async function PortalLayout({ children }: { children: ReactNode }
     <MsalRoot config={msal}>
       <AppShell
         items={items}
-        account={<AccountMenu name={user.name} email={user.email} roleLabels={user.roles.map((r) => ROLE_LABELS[r])} redirectUri={msal.redirectUri} />}
+        account={
+          <>
+            <NotificationBell initialCount={await countNotifications(getDb(), user)} />
+            <AccountMenu name={user.name} email={user.email} roleLabels={user.roles.map((r) => ROLE_LABELS[r])} redirectUri={msal.redirectUri} />
+          </>
+        }
       >
         {children}
       </AppShell>

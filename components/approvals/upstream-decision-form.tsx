@@ -3,16 +3,32 @@
 import { useAction } from "next-safe-action/hooks";
 import { useId, useState } from "react";
 import { decideUpstreamAction } from "@/app/(portal)/approvals/actions";
+import { announceDecision } from "./decision-status";
 
-/** Approve or decline one proposed upstream, with a reason; the server re-checks the role. */
-export function UpstreamDecisionForm({ upstreamId, name }: { upstreamId: string; name: string }) {
+/**
+ * Approve or decline one proposed upstream, with a reason; the server re-checks the role and the
+ * two-person rule. `approveBlockedReason` only explains in advance what the server would refuse.
+ */
+export function UpstreamDecisionForm({ upstreamId, name, approveBlockedReason }: { upstreamId: string; name: string; approveBlockedReason?: string | null }) {
   const reasonId = useId();
+  const hintId = useId();
   const [reason, setReason] = useState("");
-  const { execute, result, isPending } = useAction(decideUpstreamAction);
-  const message = result.serverError?.message ?? result.validationErrors?.reason?._errors?.[0] ?? (result.data ? `${name} is now ${result.data.status}.` : "");
+  const { execute, result, isPending } = useAction(decideUpstreamAction, {
+    onSuccess: ({ data }) => {
+      if (!data) return;
+      setReason("");
+      announceDecision(
+        data.status === "proposed"
+          ? `Your approval of ${name} is recorded (${data.approvals} of ${data.approvalsNeeded}); a second approver completes it.`
+          : `${name} is now ${data.status}.`,
+      );
+    },
+  });
+  const error = result.serverError?.message ?? result.validationErrors?.reason?._errors?.[0] ?? "";
   return (
     <form
       className="mt-3 flex flex-wrap items-end gap-2"
+      aria-label={`Decide ${name}`}
       onSubmit={(e) => {
         e.preventDefault();
         const submitter = (e.nativeEvent as SubmitEvent).submitter as HTMLButtonElement | null;
@@ -21,11 +37,14 @@ export function UpstreamDecisionForm({ upstreamId, name }: { upstreamId: string;
     >
       <div className="min-w-64 flex-1">
         <label htmlFor={reasonId} className="block text-xs font-medium text-slate-700">Reason for {name}</label>
-        <input id={reasonId} value={reason} onChange={(e) => setReason(e.target.value)} required minLength={3} className="mt-1 w-full rounded-lg border border-slate-300 px-3 py-1.5 text-sm" />
+        <input id={reasonId} value={reason} onChange={(e) => setReason(e.target.value)} required minLength={3} maxLength={1000} aria-describedby={approveBlockedReason ? hintId : undefined} className="mt-1 w-full rounded-lg border border-slate-300 px-3 py-1.5 text-sm" />
       </div>
-      <button type="submit" value="approve" disabled={isPending} className="rounded-lg bg-emerald-600 px-3 py-1.5 text-sm font-semibold text-white hover:bg-emerald-700 disabled:opacity-60">Approve</button>
-      <button type="submit" value="decline" disabled={isPending} className="rounded-lg bg-red-600 px-3 py-1.5 text-sm font-semibold text-white hover:bg-red-700 disabled:opacity-60">Decline</button>
-      <p role="status" aria-live="polite" className="w-full text-sm text-slate-600">{message}</p>
+      <button type="submit" value="approve" disabled={isPending || !!approveBlockedReason} className="rounded-lg bg-emerald-700 px-3 py-1.5 text-sm font-semibold text-white hover:bg-emerald-800 disabled:opacity-60">
+        {isPending ? "Saving…" : "Approve"}
+      </button>
+      <button type="submit" value="decline" disabled={isPending} className="rounded-lg bg-red-700 px-3 py-1.5 text-sm font-semibold text-white hover:bg-red-800 disabled:opacity-60">Decline</button>
+      {approveBlockedReason ? <p id={hintId} className="w-full text-xs text-amber-800">{approveBlockedReason}</p> : null}
+      <p role="alert" className="w-full text-sm text-red-700">{error}</p>
     </form>
   );
 }

@@ -2,9 +2,10 @@
 import "server-only";
 import type { PrismaClient } from "@/lib/db/client";
 import type { JobDefinition } from "@/lib/jobs/define-job";
+import { createSwitchProxiesOfflineJob } from "@/lib/upstreams/switch-proxies-offline-job";
 import type { Cloud } from "./cloud";
 import { createProvisionRequestJob } from "./provision-request-job";
 
 export function createJobDefinitions(deps: { db: PrismaClient; cloud: Cloud; pollMs?: number; nexusVmSshPublicKey?: string }): JobDefinition[] {
-  return [createProvisionRequestJob(deps)];
+  return [createProvisionRequestJob(deps), createSwitchProxiesOfflineJob(deps)];
 }

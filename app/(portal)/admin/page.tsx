@@ -2,12 +2,14 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { AccessDenied } from "@/components/auth/access-denied";
 import { AuditTrail } from "@/components/admin/audit-trail";
+import { TwoPersonRuleToggle } from "@/components/approvals/two-person-rule-toggle";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { listAuditEvents } from "@/lib/audit/list-audit-events";
 import { requirePageUser } from "@/lib/auth/require-page-user";
 import { canUseSection } from "@/lib/auth/roles";
 import { getDb } from "@/lib/db/client";
+import { getTwoPersonRule } from "@/lib/settings/two-person-rule";
 import { auditFilterSchema } from "@/lib/validation/audit-filter";
 
 export const metadata: Metadata = { title: "Admin" };
@@ -19,11 +21,15 @@ export default async function AdminPage({ searchParams }: { searchParams: Search
   if (!canUseSection(user.roles, "admin")) return <AccessDenied section="Admin" />;
   const params = Object.fromEntries(Object.entries(await searchParams).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v]));
   const filter = auditFilterSchema.parse(params);
-  const page = await listAuditEvents(getDb(), user, filter);
+  const [page, isTwoPersonRule] = await Promise.all([listAuditEvents(getDb(), user, filter), getTwoPersonRule(getDb())]);
   const olderHref = page.nextBefore ? `/admin?${new URLSearchParams({ ...definedEntries({ ...filter, before: undefined }), before: String(page.nextBefore) })}` : undefined;
   return (
     <>
       <PageHeader title="Admin" description="Feed hosts, workspaces, teams, settings and the audit trail." />
+      <section aria-labelledby="settings-heading" className="mb-8 rounded-xl border border-slate-200 bg-white p-6 shadow-sm">
+        <h2 id="settings-heading" className="mb-4 text-base font-semibold">Settings</h2>
+        <TwoPersonRuleToggle enabled={isTwoPersonRule} />
+      </section>
       <AuditTrail
         events={page.events}
         filter={filter}

@@ -1,0 +1,58 @@
+import "server-only";
+import type { ActingUser } from "@/lib/auth/acting-user";
+import { requireRole } from "@/lib/auth/require-role";
+import { recordAuditEvent } from "@/lib/audit/record-audit-event";
+import type { PrismaClient } from "@/lib/db/client";
+import { AppError, ForbiddenError, NotFoundError } from "@/lib/errors";
+import { startProvisioningIfReady, type ProvisioningOutcome } from "@/lib/requests/start-provisioning";
+import type { RequestDecisionInput } from "@/lib/validation/request-decision";
+
+/** Request states an approver may decide: submitted, or held for upstreams before anyone approved it. */
+export const DECIDABLE_REQUEST_STATUSES = ["SUBMITTED", "AWAITING_UPSTREAM"] as const;
+
+export interface RequestDecisionResult {
+  id: string;
+  title: string;
+  status: "APPROVED" | "DECLINED";
+  /** What happened next, for approvals: provisioning started, held on upstreams, or declined. */
+  outcome?: ProvisioningOutcome;
+}
+
+/**
+ * An Approver approves or declines a submitted feed request with a reason. The status change is
+ * an update conditional on a decidable status, so of two approvers racing exactly one wins and
+ * the other gets a conflict; the Approval row and audit event commit with it. An approval then
+ * hands over to startProvisioningIfReady, which queues the provisioning job, holds the request
+ * on still-proposed upstreams, or declines it if a proposal was declined.
+ */
+export async function decideRequest(db: PrismaClient, actor: ActingUser, input: RequestDecisionInput, correlationId: string): Promise<RequestDecisionResult> {
+  requireRole(actor, "Feedgate.Approver");
+  const status = input.decision === "approve" ? "APPROVED" : "DECLINED";
+  const decided = await db.$transaction(async (tx) => {
+    const before = await tx.feedRequest.findUnique({ where: { id: input.requestId }, select: { id: true, title: true, status: true, teamId: true, submittedById: true } });
+    if (!before) throw new NotFoundError("No such request.");
+    if (before.submittedById === actor.id || before.submittedById === actor.oid) throw new ForbiddenError("You submitted this request; another approver decides it.");
+    const decidedAt = new Date();
+    const { count } = await tx.feedRequest.updateMany({
+      where: { id: before.id, status: { in: [...DECIDABLE_REQUEST_STATUSES] } },
+      data: { status, decidedAt, statusReason: status === "DECLINED" ? `Declined by ${actor.name}: ${input.reason}` : null },
+    });
+    if (count !== 1) throw new AppError("conflict", `This request is ${before.status.toLowerCase().replaceAll("_", " ")}; there is nothing to decide.`);
+    await tx.approval.create({ data: { subjectType: "request", subjectId: before.id, approverId: actor.oid, decision: input.decision, reason: input.reason } });
+    await recordAuditEvent(tx, {
+      actorId: actor.oid,
+      actorName: actor.name,
+      action: status === "APPROVED" ? "request.approved" : "request.declined",
+      targetType: "request",
+      targetId: before.id,
+      before: { status: before.status },
+      after: { status, reason: input.reason },
+      correlationId,
+      teamId: before.teamId,
+    });
+    return { id: before.id, title: before.title, status } as const;
+  });
+  if (status === "DECLINED") return decided;
+  const outcome = await startProvisioningIfReady(db, decided.id, { actorId: actor.oid, actorName: actor.name, correlationId });
+  return { ...decided, outcome };
+}

@@ -1,0 +1,126 @@
+import "server-only";
+import type { ActingUser } from "@/lib/auth/acting-user";
+import { requireRole } from "@/lib/auth/require-role";
+import type { PrismaClient } from "@/lib/db/client";
+import { APPROVALS_NEEDED_UNDER_TWO_PERSON_RULE } from "@/lib/upstreams/decide-upstream";
+import { getTwoPersonRule } from "@/lib/settings/two-person-rule";
+import { feedRequestSchema, type FeedRequestPayload } from "@/lib/validation/feed-request";
+
+const OPEN_REQUEST_STATUSES = ["SUBMITTED", "AWAITING_UPSTREAM", "APPROVED", "PROVISIONING"] as const;
+
+/**
+ * Everything an Approver decides, with the context to decide it: proposed upstream sources
+ * (who asks and why, which teams' requests need them, who approved so far), requests awaiting
+ * a decision, and the approved sources that can be revoked with the feeds that use them.
+ */
+export async function listApprovalQueue(db: PrismaClient, actor: ActingUser) {
+  requireRole(actor, "Feedgate.Approver");
+  const [isTwoPersonRule, proposed, approved, openRequests] = await Promise.all([
+    getTwoPersonRule(db),
+    db.upstreamSource.findMany({ where: { status: "proposed" }, orderBy: { proposedAt: "asc" }, take: 100 }),
+    db.upstreamSource.findMany({
+      where: { status: "approved" },
+      orderBy: { name: "asc" },
+      take: 200,
+      select: { id: true, name: true, kind: true, url: true, decidedAt: true, feeds: { select: { feed: { select: { id: true, name: true, team: { select: { name: true } } } } } } },
+    }),
+    db.feedRequest.findMany({
+      where: { status: { in: [...OPEN_REQUEST_STATUSES] } },
+      orderBy: { submittedAt: "asc" },
+      take: 300,
+      select: { id: true, title: true, status: true, statusReason: true, payload: true, submittedAt: true, submittedById: true, team: { select: { id: true, name: true } } },
+    }),
+  ]);
+
+  const upstreamIds = proposed.map((u) => u.id);
+  const requestIds = openRequests.map((r) => r.id);
+  const [approvals, requestApprovals] = await Promise.all([
+    upstreamIds.length ? db.approval.findMany({ where: { subjectType: "upstream", subjectId: { in: upstreamIds }, decision: "approve" }, orderBy: { createdAt: "asc" } }) : [],
+    requestIds.length ? db.approval.findMany({ where: { subjectType: "request", subjectId: { in: requestIds }, decision: "approve" }, select: { subjectId: true } }) : [],
+  ]);
+  const people = await namesOf(db, [...proposed.map((u) => u.proposedById), ...openRequests.map((r) => r.submittedById), ...approvals.map((a) => a.approverId)]);
+
+  const requests = openRequests.map((r) => ({ ...r, parsed: safePayload(r.payload) }));
+  const allUpstreamNames = new Map([...proposed, ...approved].map((u) => [u.id, u.name]));
+  const approvedRequestIds = new Set(requestApprovals.map((a) => a.subjectId));
+
+  const upstreams = proposed.map((u) => {
+    const approvers = approvals.filter((a) => a.subjectId === u.id);
+    const isProposer = !!u.proposedById && (u.proposedById === actor.oid || u.proposedById === actor.id);
+    const hasApproved = approvers.some((a) => a.approverId === actor.oid);
+    const using = requests.filter((r) => r.parsed && (r.parsed.upstreamIds.includes(u.id) || r.parsed.proposedUpstreams.some((p) => p.kind === u.kind && p.url === u.url)));
+    return {
+      id: u.id,
+      name: u.name,
+      kind: u.kind,
+      url: u.url,
+      justification: u.justification,
+      allowList: Array.isArray(u.allowList) ? u.allowList.filter((n): n is string => typeof n === "string") : null,
+      proposedAt: u.proposedAt,
+      proposedBy: u.proposedById ? (people.get(u.proposedById) ?? "Unknown person") : "Unknown person",
+      approvedBy: approvers.map((a) => people.get(a.approverId) ?? "Unknown approver"),
+      approvalsNeeded: isTwoPersonRule ? APPROVALS_NEEDED_UNDER_TWO_PERSON_RULE : 1,
+      /** Why this approver may not approve, if so; declining stays possible. */
+      approveBlockedReason: isTwoPersonRule && isProposer ? "You proposed this source, so two other approvers decide it." : isTwoPersonRule && hasApproved ? "You approved already; a second approver completes it." : null,
+      teams: [...new Set(using.map((r) => r.team.name))].sort(),
+      requests: using.map((r) => ({ id: r.id, title: r.title, team: r.team.name })),
+    };
+  });
+
+  const pendingRequests = requests
+    .filter((r) => r.status === "SUBMITTED" || (r.status === "AWAITING_UPSTREAM" && !approvedRequestIds.has(r.id)))
+    .map((r) => ({
+      id: r.id,
+      title: r.title,
+      status: r.status,
+      statusReason: r.statusReason,
+      team: r.team.name,
+      submittedAt: r.submittedAt,
+      submittedBy: people.get(r.submittedById) ?? "Unknown person",
+      isOwn: r.submittedById === actor.id || r.submittedById === actor.oid,
+      summary: r.parsed ? summarise(r.parsed, allUpstreamNames) : null,
+    }));
+
+  return {
+    isTwoPersonRule,
+    upstreams,
+    requests: pendingRequests,
+    approvedUpstreams: approved.map((u) => ({
+      id: u.id,
+      name: u.name,
+      kind: u.kind,
+      url: u.url,
+      decidedAt: u.decidedAt,
+      feeds: u.feeds.map((f) => ({ id: f.feed.id, name: f.feed.name, team: f.feed.team.name })),
+    })),
+  };
+}
+
+export type ApprovalQueue = Awaited<ReturnType<typeof listApprovalQueue>>;
+
+function summarise(p: FeedRequestPayload, upstreamNames: Map<string, string>) {
+  return {
+    workspace: p.workspace.mode === "existing" ? "An existing registered workspace" : `A new network-isolated workspace in ${p.workspace.region} (${p.workspace.addressSpace})`,
+    feedHost: p.feedHost.mode === "existing" ? "An existing feed host" : p.feedHost.mode === "new-nexus-vm" ? "A new Nexus VM" : `Azure Artifacts (${p.feedHost.organization}/${p.feedHost.project})`,
+    upstreams: [...p.upstreamIds.map((id) => upstreamNames.get(id) ?? "an approved source"), ...p.proposedUpstreams.map((u) => `${u.name} (proposed)`)],
+    environments: p.environments.map((e) => `${e.name}: ${e.conda.length} conda, ${e.pip.length} pip`),
+  };
+}
+
+function safePayload(payload: unknown): FeedRequestPayload | null {
+  const parsed = feedRequestSchema.safeParse(payload);
+  return parsed.success ? parsed.data : null;
+}
+
+/** Display names for people stored by user id or by Entra oid (both appear in older rows). */
+async function namesOf(db: PrismaClient, refs: (string | null)[]): Promise<Map<string, string>> {
+  const ids = [...new Set(refs.filter((r): r is string => !!r))];
+  if (!ids.length) return new Map();
+  const users = await db.user.findMany({ where: { OR: [{ id: { in: ids } }, { entraOid: { in: ids } }] }, select: { id: true, entraOid: true, name: true } });
+  const out = new Map<string, string>();
+  for (const u of users) {
+    out.set(u.id, u.name);
+    out.set(u.entraOid, u.name);
+  }
+  return out;
+}

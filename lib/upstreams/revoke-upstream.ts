@@ -1,0 +1,79 @@
+import "server-only";
+import type { ActingUser } from "@/lib/auth/acting-user";
+import { requireRole } from "@/lib/auth/require-role";
+import { recordAuditEvent } from "@/lib/audit/record-audit-event";
+import type { PrismaClient } from "@/lib/db/client";
+import { AppError, NotFoundError } from "@/lib/errors";
+import { insertJobEvents } from "@/lib/jobs/job-records";
+import { notifyJobReady } from "@/lib/jobs/job-wakeup";
+import type { UpstreamRevocationInput } from "@/lib/validation/upstream-revocation";
+import { resumeWaitingRequests } from "./decide-upstream";
+import { SWITCH_PROXIES_OFFLINE_KIND, switchProxiesOfflineSubject } from "./switch-proxies-offline-job";
+
+export interface UpstreamRevocationResult {
+  id: string;
+  name: string;
+  status: "revoked";
+  flaggedFeeds: { id: string; name: string; teamId: string }[];
+  jobId: string;
+}
+
+/**
+ * An Approver revokes an approved upstream source. In one transaction: the source becomes
+ * `revoked` with the reason (only if it is still approved, so it happens once), an Approval row
+ * and an audit event record it, every feed using it is flagged DEGRADED with a feed.flagged
+ * event for its team, and the job that switches the proxy repositories offline is queued.
+ *
+ * The job row is written in the same transaction rather than by enqueueJob afterwards: a crash
+ * between the two would otherwise leave a revoked source whose proxies keep serving packages.
+ */
+export async function revokeUpstream(db: PrismaClient, actor: ActingUser, input: UpstreamRevocationInput, correlationId: string): Promise<UpstreamRevocationResult> {
+  requireRole(actor, "Feedgate.Approver");
+  const result = await db.$transaction(async (tx) => {
+    const before = await tx.upstreamSource.findUnique({ where: { id: input.upstreamId }, select: { id: true, name: true, status: true } });
+    if (!before) throw new NotFoundError("No such upstream source.");
+    const now = new Date();
+    const { count } = await tx.upstreamSource.updateMany({
+      where: { id: before.id, status: "approved" },
+      data: { status: "revoked", decidedById: actor.oid, decidedAt: now, decisionReason: input.reason },
+    });
+    if (count !== 1) throw new AppError("conflict", before.status === "revoked" ? "This upstream source is already revoked." : `Only an approved source can be revoked; this one is ${before.status}.`);
+    await tx.approval.create({ data: { subjectType: "upstream", subjectId: before.id, approverId: actor.oid, decision: "revoke", reason: input.reason } });
+    await recordAuditEvent(tx, {
+      actorId: actor.oid,
+      actorName: actor.name,
+      action: "upstream.revoked",
+      targetType: "upstream",
+      targetId: before.id,
+      before: { status: before.status },
+      after: { status: "revoked", reason: input.reason },
+      correlationId,
+    });
+
+    const links = await tx.feedUpstream.findMany({ where: { upstreamId: before.id }, select: { feedId: true, repository: true, feed: { select: { id: true, name: true, teamId: true, status: true } } } });
+    await tx.feedUpstream.updateMany({ where: { upstreamId: before.id, flaggedAt: null }, data: { flaggedAt: now } });
+    const flaggedFeeds = links.map((l) => l.feed);
+    for (const feed of flaggedFeeds) {
+      await tx.feed.update({ where: { id: feed.id }, data: { status: feed.status === "RETIRED" ? "RETIRED" : "DEGRADED" } });
+      await recordAuditEvent(tx, {
+        actorId: actor.oid,
+        actorName: actor.name,
+        action: "feed.flagged",
+        targetType: "feed",
+        targetId: feed.id,
+        before: { status: feed.status },
+        after: { status: feed.status === "RETIRED" ? "RETIRED" : "DEGRADED", upstream: before.name, reason: input.reason },
+        correlationId,
+        teamId: feed.teamId,
+      });
+    }
+
+    const subject = switchProxiesOfflineSubject(before.id);
+    const job = await tx.job.create({ data: { kind: SWITCH_PROXIES_OFFLINE_KIND, subject, activeSubject: subject, payload: { upstreamId: before.id } } });
+    await insertJobEvents(tx, job.id, [{ type: "job.queued", message: `Queued: switch ${links.length} proxy repositor${links.length === 1 ? "y" : "ies"} of ${before.name} offline.` }]);
+    return { id: before.id, name: before.name, status: "revoked" as const, flaggedFeeds, jobId: job.id };
+  });
+  notifyJobReady();
+  await resumeWaitingRequests(db, actor, correlationId);
+  return result;
+}
