@@ -7,7 +7,7 @@ import { AppError, ForbiddenError, NotFoundError } from "@/lib/errors";
 import { startProvisioningIfReady, type ProvisioningOutcome } from "@/lib/requests/start-provisioning";
 import type { RequestDecisionInput } from "@/lib/validation/request-decision";
 
-/** Request states an approver may decide: submitted, or held for upstreams before anyone approved it. */
+/** Request states an approver may decide (while nobody has decided it yet): submitted, or held for upstreams since submission. */
 export const DECIDABLE_REQUEST_STATUSES = ["SUBMITTED", "AWAITING_UPSTREAM"] as const;
 
 export interface RequestDecisionResult {
@@ -34,10 +34,11 @@ export async function decideRequest(db: PrismaClient, actor: ActingUser, input: 
     if (before.submittedById === actor.id || before.submittedById === actor.oid) throw new ForbiddenError("You submitted this request; another approver decides it.");
     const decidedAt = new Date();
     const { count } = await tx.feedRequest.updateMany({
-      where: { id: before.id, status: { in: [...DECIDABLE_REQUEST_STATUSES] } },
+      // decidedAt: an approved request held on upstreams is AWAITING_UPSTREAM too, but decided.
+      where: { id: before.id, status: { in: [...DECIDABLE_REQUEST_STATUSES] }, decidedAt: null },
       data: { status, decidedAt, statusReason: status === "DECLINED" ? `Declined by ${actor.name}: ${input.reason}` : null },
     });
-    if (count !== 1) throw new AppError("conflict", `This request is ${before.status.toLowerCase().replaceAll("_", " ")}; there is nothing to decide.`);
+    if (count !== 1) throw new AppError("conflict", `This request is already decided (${before.status.toLowerCase().replaceAll("_", " ")}).`);
     await tx.approval.create({ data: { subjectType: "request", subjectId: before.id, approverId: actor.oid, decision: input.decision, reason: input.reason } });
     await recordAuditEvent(tx, {
       actorId: actor.oid,

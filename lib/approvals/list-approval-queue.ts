@@ -28,21 +28,16 @@ export async function listApprovalQueue(db: PrismaClient, actor: ActingUser) {
       where: { status: { in: [...OPEN_REQUEST_STATUSES] } },
       orderBy: { submittedAt: "asc" },
       take: 300,
-      select: { id: true, title: true, status: true, statusReason: true, payload: true, submittedAt: true, submittedById: true, team: { select: { id: true, name: true } } },
+      select: { id: true, title: true, status: true, statusReason: true, payload: true, submittedAt: true, decidedAt: true, submittedById: true, team: { select: { id: true, name: true } } },
     }),
   ]);
 
   const upstreamIds = proposed.map((u) => u.id);
-  const requestIds = openRequests.map((r) => r.id);
-  const [approvals, requestApprovals] = await Promise.all([
-    upstreamIds.length ? db.approval.findMany({ where: { subjectType: "upstream", subjectId: { in: upstreamIds }, decision: "approve" }, orderBy: { createdAt: "asc" } }) : [],
-    requestIds.length ? db.approval.findMany({ where: { subjectType: "request", subjectId: { in: requestIds }, decision: "approve" }, select: { subjectId: true } }) : [],
-  ]);
+  const approvals = upstreamIds.length ? await db.approval.findMany({ where: { subjectType: "upstream", subjectId: { in: upstreamIds }, decision: "approve" }, orderBy: { createdAt: "asc" } }) : [];
   const people = await namesOf(db, [...proposed.map((u) => u.proposedById), ...openRequests.map((r) => r.submittedById), ...approvals.map((a) => a.approverId)]);
 
   const requests = openRequests.map((r) => ({ ...r, parsed: safePayload(r.payload) }));
   const allUpstreamNames = new Map([...proposed, ...approved].map((u) => [u.id, u.name]));
-  const approvedRequestIds = new Set(requestApprovals.map((a) => a.subjectId));
 
   const upstreams = proposed.map((u) => {
     const approvers = approvals.filter((a) => a.subjectId === u.id);
@@ -68,7 +63,7 @@ export async function listApprovalQueue(db: PrismaClient, actor: ActingUser) {
   });
 
   const pendingRequests = requests
-    .filter((r) => r.status === "SUBMITTED" || (r.status === "AWAITING_UPSTREAM" && !approvedRequestIds.has(r.id)))
+    .filter((r) => (r.status === "SUBMITTED" || r.status === "AWAITING_UPSTREAM") && r.decidedAt === null)
     .map((r) => ({
       id: r.id,
       title: r.title,
