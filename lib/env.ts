@@ -53,6 +53,23 @@ const schema = z.object({
       }
     })
     .pipe(z.record(z.string(), z.enum(ROLES))),
+  /** Accepted `aud` of bearer access tokens on /api/v1; defaults to the client id and api://<client id>. */
+  API_AUDIENCE: optionalString,
+  /**
+   * Optional JSON object mapping the app (client) ids of automation to the team slugs their
+   * app-only access tokens may see, e.g. {"<app id>":["vision"]}. Roles still come from the token.
+   */
+  APP_TOKEN_TEAMS: optionalString
+    .transform((v, ctx) => {
+      if (!v) return {};
+      try {
+        return JSON.parse(v) as unknown;
+      } catch {
+        ctx.addIssue({ code: "custom", message: 'must be a JSON object like {"<app id>":["team-slug"]}' });
+        return z.NEVER;
+      }
+    })
+    .pipe(z.record(z.string(), z.array(z.string()))),
   /** Key material for the session cookie (32+ characters). Required with ENTRA_TENANT_ID; npm start generates one into DATA_DIR otherwise. */
   SESSION_SECRET: optionalString.pipe(z.string().min(32, "must be at least 32 characters").optional()),
   /** A session ends after this many minutes without a request; each request extends it (rolling). */
@@ -72,6 +89,8 @@ const schema = z.object({
     .transform((v) => v === "true" || v === "1"),
   /** Jobs one worker process runs at once. */
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  /** How long a worker's claim on a job lasts without a heartbeat (ms); a dead worker's jobs resume after this. */
+  WORKER_LEASE_MS: z.coerce.number().int().min(300).max(600_000).default(30_000),
   /** How often running jobs poll ARM and image builds (ms). */
   JOB_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(2000),
   /** Where the admin password of Nexus VMs that Feedgate deploys is found (real Azure): env:NAME or file:/path. */

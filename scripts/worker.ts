@@ -23,7 +23,7 @@ async function main() {
   await prepareJobDatabase(db, env.DATABASE_URL);
   const owner = `${os.hostname()}:${process.pid}`;
   const jobs = createJobDefinitions({ db, cloud: loadCloud(env), pollMs: env.JOB_POLL_MS, nexusVmSshPublicKey: env.NEXUS_VM_SSH_PUBLIC_KEY });
-  const worker = createWorker({ db, owner, jobs, concurrency: env.WORKER_CONCURRENCY });
+  const worker = createWorker({ db, owner, jobs, concurrency: env.WORKER_CONCURRENCY, leaseMs: env.WORKER_LEASE_MS });
   worker.start();
   console.log(`feedgate worker ${owner}: running ${jobs.map((j) => j.kind).join(", ")}`);
 

@@ -178,7 +178,8 @@ export function createAmlClient(options: AmlOptions): AmlClient {
       } catch (error) {
         throw new CloudError(`reading the build log: no answer (${(error as Error).message})`, { service: "aml", isTransient: true });
       }
-      if (res.status === 416) return { text: "", nextByte: fromByte };
+      // 416: nothing new past fromByte. 404: the log blob is created when the build starts writing.
+      if (res.status === 416 || res.status === 404) return { text: "", nextByte: fromByte };
       if (!res.ok) throw new CloudError(`reading the build log failed (${res.status})`, { service: "aml", status: res.status, isTransient: isTransientStatus(res.status) });
       const bytes = Buffer.from(await res.arrayBuffer());
       // A server that ignores Range sends the whole log: keep only the new part.

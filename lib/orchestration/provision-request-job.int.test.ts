@@ -5,9 +5,10 @@ import { createTestDatabase, type TestDatabase } from "@/lib/testing/test-databa
 import type { FeedRequestInput } from "@/lib/validation/feed-request";
 import { feedRequestSchema } from "@/lib/validation/feed-request";
 import { seedDemoData } from "@/prisma/seed";
-import { uniqueString } from "@/sandbox/arm/template-expressions";
 import { addFault, clearFaults, listRecordedRequests, startTestSandbox, type TestSandbox } from "@/sandbox/testing";
-import { createSandboxCloud, SANDBOX_SUBSCRIPTION_ID } from "./cloud";
+import { writeFileSync } from "node:fs";
+import path from "node:path";
+import { createSandboxCloud } from "./cloud";
 import { createProvisionRequestJob, PROVISION_REQUEST_KIND } from "./provision-request-job";
 
 let sandbox: TestSandbox;
@@ -124,10 +125,8 @@ describe("provision-request against the sandbox cloud", () => {
 
   it("names the failing ARM resource when a deployment fails", async () => {
     const prefix = "kvfail";
-    // The template names the vault kv-{prefix}-{first 4 of uniqueString(resourceGroup().id)}, as the quickstart does.
-    const rgId = `/subscriptions/${SANDBOX_SUBSCRIPTION_ID}/resourceGroups/rg-feedgate-${prefix}`;
-    const kvName = `kv-${prefix}-${uniqueString([rgId]).slice(0, 4)}`;
-    await addFault(sandbox.endpoints.arm, { kind: "deployment-failure", resourceName: kvName });
+    // The template names the vault kv-{prefix}-{suffix from uniqueString(resourceGroup().id)}, as the quickstart does.
+    await addFault(sandbox.endpoints.arm, { kind: "deployment-failure", resourceName: `kv-${prefix}-*` });
     try {
       const { request, job } = await submit({}, prefix);
       const done = await settle(job.id);
@@ -137,5 +136,38 @@ describe("provision-request against the sandbox cloud", () => {
     } finally {
       await clearFaults(sandbox.endpoints.arm);
     }
+  });
+
+  it("rides out throttling: Nexus 429s with Retry-After and ARM 503s end in success", async () => {
+    await addFault(sandbox.endpoints.nexus, { kind: "status", status: 429, retryAfterSeconds: 1, method: "GET", path: "/service/rest/v1/repositories/", times: 2 });
+    await addFault(sandbox.endpoints.arm, { kind: "status", status: 503, method: "GET", path: "/deployments/feedgate-ws-", times: 2 });
+    try {
+      const { job } = await submit();
+      const done = await settle(job.id);
+      expect(done.status, done.lastError ?? "").toBe("SUCCEEDED");
+      const throttled = await listRecordedRequests(sandbox.endpoints.nexus, { method: "GET", pathRegex: "/service/rest/v1/repositories/" });
+      expect(throttled.filter((r) => r.status === 429)).toHaveLength(2);
+      const retryEvents = await t.db.jobEvent.findMany({ where: { jobId: job.id, type: { contains: "retry" } } });
+      expect(retryEvents.length).toBeGreaterThan(0);
+      const unavailable = await listRecordedRequests(sandbox.endpoints.arm, { method: "GET", pathRegex: "/deployments/feedgate-ws-" });
+      expect(unavailable.filter((r) => r.status === 503)).toHaveLength(2);
+    } finally {
+      await clearFaults(sandbox.endpoints.nexus);
+      await clearFaults(sandbox.endpoints.arm);
+    }
+  });
+
+  it("fails with words a person can act on when the feed host's credentials are wrong", async () => {
+    const wrong = path.join(sandbox.dataDir, "wrong.password");
+    writeFileSync(wrong, "not-the-password");
+    const host = await t.db.feedHost.create({ data: { name: "nexus-wrong-creds", kind: "nexus", baseUrl: sandbox.endpoints.nexus, credentialRef: `file:${wrong}` } });
+    const { request, job } = await submit({ feedHost: { mode: "existing", hostId: host.id } });
+    const done = await settle(job.id);
+    expect(done.status).toBe("FAILED");
+    const stored = await t.db.feedRequest.findUniqueOrThrow({ where: { id: request.id } });
+    expect(stored.status).toBe("FAILED");
+    expect(stored.statusReason).toMatch(/^feed-registration: Nexus .* failed \(401\): Nexus refused the credentials/);
+    // No retries burned on a 401: it cannot fix itself.
+    expect(done.attempts).toBeLessThanOrEqual(4);
   });
 });

@@ -363,9 +363,12 @@ export function createProvisionRequestJob(options: ProvisionOptions) {
           update: {},
           create: { teamId: request.teamId, workspaceId: workspace.id, requestId: request.id, name: spec.name, version: state.version, baseImage: spec.baseImage, packages: { conda: spec.conda, pip: spec.pip }, dockerfileHash: sha256(dockerfile) },
         });
-        const build = await db.environmentBuild.create({
-          data: { environmentId: env.id, teamId: request.teamId, workspaceId: workspace.id, environmentName: spec.name, attempt: state.attempt, status: "QUEUED" },
-        });
+        // A worker may have died after creating the build row but before the checkpoint.
+        const build =
+          (await db.environmentBuild.findFirst({ where: { environmentId: env.id, attempt: state.attempt } })) ??
+          (await db.environmentBuild.create({
+            data: { environmentId: env.id, teamId: request.teamId, workspaceId: workspace.id, environmentName: spec.name, attempt: state.attempt, status: "QUEUED" },
+          }));
         state.buildId = build.id;
         await ctx.checkpoint(saved as JsonValue);
       }
@@ -383,7 +386,11 @@ export function createProvisionRequestJob(options: ProvisionOptions) {
       const status = await cloud.aml.getImageBuild(state.location);
       const build = await db.environmentBuild.findUniqueOrThrow({ where: { id: buildId } });
       if (status.logUrl) {
-        const chunk = await cloud.aml.readBuildLog(status.logUrl, build.logBytes);
+        // The log is a copy: a hiccup reading it must not fail the build. The next poll catches up.
+        const chunk = await cloud.aml.readBuildLog(status.logUrl, build.logBytes).catch((error: unknown) => {
+          if (error instanceof CloudError && error.details.isTransient) return { text: "" };
+          throw error;
+        });
         if (chunk.text) await appendBuildLog(db, buildId, chunk.text);
       }
       const phase = toBuildStatus(status.status);
