@@ -38,8 +38,12 @@ for (const person of PEOPLE) {
       }
     }
 
+    const msalTokens = () => page.evaluate(() => Object.keys(localStorage).filter((k) => /\|(idtoken|accesstoken)\|/.test(k)));
+    expect(await msalTokens()).not.toEqual([]);
     await signOut(page);
     expect(new URL(page.url()).pathname).toBe("/signin");
+    // MSAL's cache went with the sign-out, not only our cookie.
+    expect(await msalTokens()).toEqual([]);
     await page.goto("/feeds");
     await expect(page).toHaveURL(/\/signin\?returnTo=%2Ffeeds$/);
     const me = await page.request.get("/api/v1/me");

@@ -41,6 +41,8 @@ async function main() {
     step("seeding demo data");
     runTsx(["prisma/seed-cli.ts", ...seedArgs], { DATABASE_URL: env.DATABASE_URL });
   }
+  // A changed tenant, group-to-role map or session policy leaves an audit event.
+  runTsx(["--conditions", "react-server", "scripts/audit-config.ts"], { DATABASE_URL: env.DATABASE_URL });
 
   const sessionSecret = ensureSessionSecret(env);
   if (env.ENTRA_TENANT_ID === undefined) {

@@ -95,6 +95,8 @@ function configuration(options: SandboxIdpOptions, state: IdpState): Configurati
     },
     // Put profile claims in the id_token itself, as Entra does, not only behind /userinfo.
     conformIdTokenClaims: false,
+    // Browsers may call the token endpoint only from the portal's own origin.
+    clientBasedCORS: (_ctx, origin, client) => (client.redirectUris ?? []).some((u) => new URL(u).origin === origin),
     features: {
       devInteractions: { enabled: false },
       rpInitiatedLogout: {
