@@ -36,9 +36,10 @@ const schema = z.object({
   /** Set to use real Azure; unset selects the sandbox cloud. */
   AZURE_SUBSCRIPTION_ID: optionalString.pipe(z.uuid().optional()),
   /** Set to use a real Entra ID tenant; unset selects the sandbox sign-in. */
-  ENTRA_TENANT_ID: optionalString,
+  // The GUID, not a domain: the id_token issuer names the GUID and must match exactly.
+  ENTRA_TENANT_ID: optionalString.pipe(z.uuid("must be the tenant's Directory (tenant) ID, a GUID").optional()),
   /** The app registration's client id; required with ENTRA_TENANT_ID, fixed in sandbox mode. */
-  ENTRA_CLIENT_ID: optionalString,
+  ENTRA_CLIENT_ID: optionalString.pipe(z.uuid("must be the app registration's Application (client) ID, a GUID").optional()),
   /** Entra login host; change only for sovereign clouds (e.g. https://login.microsoftonline.us). */
   ENTRA_AUTHORITY_HOST: z.url({ protocol: /^https$/ }).default("https://login.microsoftonline.com"),
   /** Optional JSON object mapping Entra group object ids to Feedgate roles, for tenants that grant by group. */

@@ -17,8 +17,10 @@ describe("SESSION_SECRET", () => {
   });
 
   it("is required with a real tenant, and so is the client id", () => {
-    expect(() => parseEnv({ ENTRA_TENANT_ID: "contoso", ENTRA_CLIENT_ID: "c" })).toThrow(/SESSION_SECRET is required/);
-    expect(() => parseEnv({ ENTRA_TENANT_ID: "contoso", SESSION_SECRET: "x".repeat(32) })).toThrow(/ENTRA_CLIENT_ID is required/);
+    const tenant = "72f988bf-86f1-41af-91ab-2d7cd011db47";
+    expect(() => parseEnv({ ENTRA_TENANT_ID: tenant, ENTRA_CLIENT_ID: "0f0e0d0c-0000-4000-8000-000000000001" })).toThrow(/SESSION_SECRET is required/);
+    expect(() => parseEnv({ ENTRA_TENANT_ID: tenant, SESSION_SECRET: "x".repeat(32) })).toThrow(/ENTRA_CLIENT_ID is required/);
+    expect(() => parseEnv({ ENTRA_TENANT_ID: "contoso.onmicrosoft.com" })).toThrow(/ENTRA_TENANT_ID must be the tenant's Directory \(tenant\) ID/);
     expect(() => parseEnv({ SESSION_SECRET: "short" })).toThrow(ConfigError);
     expect(parseEnv({ ROLE_GROUP_MAP: '{"g1":"Feedgate.Admin"}' }).ROLE_GROUP_MAP).toEqual({ g1: "Feedgate.Admin" });
     expect(() => parseEnv({ ROLE_GROUP_MAP: '{"g1":"Feedgate.God"}' })).toThrow(/ROLE_GROUP_MAP/);
