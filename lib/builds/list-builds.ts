@@ -1,0 +1,94 @@
+import "server-only";
+import type { Prisma } from "@/generated/prisma/client";
+import type { ActingUser } from "@/lib/auth/acting-user";
+import { requireRole, teamScope } from "@/lib/auth/require-role";
+import type { PrismaClient } from "@/lib/db/client";
+import { AppError } from "@/lib/errors";
+import type { BuildFilters } from "./build-filters";
+
+export const buildSummarySelect = {
+  id: true,
+  environmentId: true,
+  environmentName: true,
+  teamId: true,
+  workspaceId: true,
+  status: true,
+  failureClass: true,
+  attempt: true,
+  logBytes: true,
+  queuedAt: true,
+  startedAt: true,
+  finishedAt: true,
+  durationMs: true,
+} satisfies Prisma.EnvironmentBuildSelect;
+export type BuildSummary = Prisma.EnvironmentBuildGetPayload<{ select: typeof buildSummarySelect }>;
+
+export interface BuildPage {
+  builds: BuildSummary[];
+  /** Pass back as `cursor` for the next page; null on the last page. */
+  nextCursor: string | null;
+}
+
+/**
+ * One page of builds the user may see, newest (or oldest) first. Keyset paging on (queuedAt, id):
+ * the cursor names the last row shown, so rows arriving meanwhile never shift a page and ties on
+ * queuedAt are broken by id, which gives a total order without gaps or repeats.
+ */
+export async function listBuilds(db: PrismaClient, actor: ActingUser, filters: BuildFilters): Promise<BuildPage> {
+  requireRole(actor, "Feedgate.Requester", "Feedgate.Admin");
+  const direction = filters.sort === "oldest" ? "asc" : "desc";
+  const where: Prisma.EnvironmentBuildWhereInput = { AND: [...buildScopeWhere(actor, filters), ...cursorWhere(filters.cursor, direction)] };
+  const rows = await db.environmentBuild.findMany({
+    where,
+    select: buildSummarySelect,
+    orderBy: [{ queuedAt: direction }, { id: direction }],
+    take: filters.limit + 1,
+  });
+  const builds = rows.slice(0, filters.limit);
+  const last = builds[builds.length - 1];
+  return { builds, nextCursor: rows.length > filters.limit && last ? encodeCursor(last) : null };
+}
+
+/**
+ * The `where` parts every builds query shares: the user's teams (authorization, always first),
+ * then the view's filters. Status and failure class are left out when `withOutcome` is false, for
+ * summary cards that count every outcome.
+ */
+export function buildScopeWhere(actor: ActingUser, filters: Partial<BuildFilters>, options: { withOutcome?: boolean } = {}): Prisma.EnvironmentBuildWhereInput[] {
+  const and: Prisma.EnvironmentBuildWhereInput[] = [teamScope(actor)];
+  if (filters.team) and.push({ teamId: filters.team });
+  if (filters.workspace) and.push({ workspaceId: filters.workspace });
+  if (options.withOutcome !== false) {
+    if (filters.status) and.push({ status: filters.status });
+    if (filters.failureClass) and.push({ failureClass: filters.failureClass });
+  }
+  if (filters.from) and.push({ queuedAt: { gte: new Date(`${filters.from}T00:00:00.000Z`) } });
+  if (filters.to) and.push({ queuedAt: { lt: new Date(Date.parse(`${filters.to}T00:00:00.000Z`) + DAY_MS) } });
+  if (filters.q) and.push({ environmentName: { contains: filters.q } });
+  return and;
+}
+
+export function encodeCursor(row: { queuedAt: Date; id: string }): string {
+  return Buffer.from(`${row.queuedAt.getTime()}.${row.id}`).toString("base64url");
+}
+
+export function decodeCursor(cursor: string): { queuedAt: Date; id: string } {
+  const [ms, id] = splitOnce(Buffer.from(cursor, "base64url").toString("utf8"), ".");
+  const time = Number(ms);
+  if (!id || !Number.isSafeInteger(time) || !/^[\w-]{1,64}$/.test(id)) throw new AppError("invalid_input", "The page cursor is not valid; start again from the first page.");
+  return { queuedAt: new Date(time), id };
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+function cursorWhere(cursor: string | undefined, direction: "asc" | "desc"): Prisma.EnvironmentBuildWhereInput[] {
+  if (!cursor) return [];
+  const { queuedAt, id } = decodeCursor(cursor);
+  const beyond = direction === "desc" ? "lt" : "gt";
+  return [{ OR: [{ queuedAt: { [beyond]: queuedAt } }, { queuedAt, id: { [beyond]: id } }] }];
+}
+
+function splitOnce(text: string, separator: string): [string, string | undefined] {
+  const i = text.indexOf(separator);
+  return i < 0 ? [text, undefined] : [text.slice(0, i), text.slice(i + 1)];
+}

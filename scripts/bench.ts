@@ -1,0 +1,97 @@
+/**
+ * npm run bench — every benchmark of the project, printed as one table and one JSON object:
+ *  - the builds dashboard at fleet scale (scripts/bench-builds.ts) on SQLite and on PostgreSQL
+ *    (TEST_POSTGRES_URL, default postgresql://postgres@127.0.0.1:5432/test; a fresh database is
+ *    created and dropped), each in its own child process so RSS figures do not mix;
+ *  - benchSandbox (sandbox/bench.ts) and benchJobs (lib/jobs/bench.ts) when those modules exist.
+ * Goals: dashboard first page and filter change p95 < 300 ms; the 50 MB log streams with a peak
+ * RSS delta far below its size.
+ */
+import { spawnSync } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { Client } from "pg";
+
+type Figures = Record<string, number | string>;
+const require = createRequire(import.meta.url);
+const root = path.resolve(import.meta.dirname, "..");
+
+async function main() {
+  const results: Record<string, Figures> = {};
+  const sqliteDir = mkdtempSync(path.join(tmpdir(), "feedgate-bench-"));
+  try {
+    results["builds (SQLite)"] = runBuildsBench(`file:${path.join(sqliteDir, "bench.db")}`);
+  } finally {
+    rmSync(sqliteDir, { recursive: true, force: true });
+  }
+  const server = process.env.TEST_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/test";
+  const name = `feedgate_bench_${randomUUID().replaceAll("-", "").slice(0, 10)}`;
+  try {
+    await admin(server, `CREATE DATABASE "${name}"`);
+    const url = new URL(server);
+    url.pathname = `/${name}`;
+    try {
+      results["builds (PostgreSQL)"] = runBuildsBench(url.toString());
+    } finally {
+      await admin(server, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    }
+  } catch (error) {
+    results["builds (PostgreSQL)"] = { error: error instanceof Error ? error.message : String(error) };
+  }
+  for (const [label, file, fn] of [
+    ["sandbox", "sandbox/bench.ts", "benchSandbox"],
+    ["jobs", "lib/jobs/bench.ts", "benchJobs"],
+  ] as const) {
+    if (!existsSync(path.join(root, file))) continue;
+    try {
+      const mod = (await import(path.join(root, file))) as Record<string, unknown>;
+      const bench = mod[fn];
+      if (typeof bench === "function") results[label] = (await (bench as () => Promise<Figures>)()) ?? {};
+    } catch (error) {
+      results[label] = { error: error instanceof Error ? error.message : String(error) };
+    }
+  }
+  printTable(results);
+  console.log(JSON.stringify(results, null, 2));
+  const failed = Object.values(results).some((r) => "error" in r);
+  process.exit(failed ? 1 : 0);
+}
+
+function runBuildsBench(databaseUrl: string): Figures {
+  const r = spawnSync(process.execPath, [require.resolve("tsx/cli"), "--expose-gc", "--conditions", "react-server", "scripts/bench-builds.ts"], {
+    cwd: root,
+    env: { ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: "silent" },
+    encoding: "utf8",
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  const line = r.stdout.split("\n").find((l) => l.startsWith("BENCH_RESULT "));
+  if (r.status !== 0 || !line) return { error: (r.stderr || r.stdout).trim().split("\n").slice(-5).join(" ").slice(0, 400) };
+  return JSON.parse(line.slice("BENCH_RESULT ".length)) as Figures;
+}
+
+function printTable(results: Record<string, Figures>) {
+  const rows: [string, string, string][] = [];
+  for (const [group, figures] of Object.entries(results)) for (const [k, v] of Object.entries(figures)) rows.push([group, k, String(v)]);
+  const w = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i as 0 | 1 | 2].length), 6));
+  const line = (r: [string, string, string]) => `${r[0].padEnd(w[0] ?? 0)}  ${r[1].padEnd(w[1] ?? 0)}  ${r[2].padStart(w[2] ?? 0)}`;
+  console.log(line(["bench", "figure", "value"]));
+  for (const r of rows) console.log(line(r));
+}
+
+async function admin(server: string, sql: string) {
+  const client = new Client({ connectionString: server });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
