@@ -27,7 +27,8 @@ for (const provider of testProviders()) {
         owner: `test-${++sequence}`,
         jobs,
         concurrency: 2,
-        leaseMs: 1_000,
+        // Long enough that a cold query compile on a loaded machine cannot expire a lease by accident.
+        leaseMs: 5_000,
         heartbeatMs: 100,
         idlePollMs: { min: 10, max: 100 },
         backoff: { baseMs: 20, capMs: 200 },
@@ -117,10 +118,13 @@ for (const provider of testProviders()) {
         },
       ]);
       const jobs = await Promise.all(Array.from({ length: 24 }, () => enqueue(definition)));
-      start([definition], { concurrency: 3 });
-      start([definition], { concurrency: 3 });
-      start([definition], { concurrency: 3 });
+      // A lease far above any scheduling hiccup: this test is about the claim, not about expiry.
+      start([definition], { concurrency: 3, leaseMs: 10_000 });
+      start([definition], { concurrency: 3, leaseMs: 10_000 });
+      start([definition], { concurrency: 3, leaseMs: 10_000 });
       for (const j of jobs) await waitForStatus(t.db, j.id, ["SUCCEEDED"]);
+      const recovered = await t.db.jobEvent.count({ where: { jobId: { in: jobs.map((j) => j.id) }, type: "job.recovered" } });
+      expect(recovered, "no lease may expire in this test").toBe(0);
       expect(runs).toHaveLength(24);
       expect(new Set(runs).size).toBe(24);
       for (const lease of leases) {
@@ -145,10 +149,10 @@ for (const provider of testProviders()) {
         },
       ]);
       const queued = await enqueue(definition);
-      start([definition], { leaseMs: 300, heartbeatMs: 60 });
+      start([definition], { leaseMs: 600, heartbeatMs: 60 });
       await waitForStatus(t.db, queued.id, ["RUNNING"]);
       const early = await t.db.job.findUniqueOrThrow({ where: { id: queued.id } });
-      start([definition], { leaseMs: 300, heartbeatMs: 60 });
+      start([definition], { leaseMs: 600, heartbeatMs: 60 });
       await sleep(500);
       const later = await t.db.job.findUniqueOrThrow({ where: { id: queued.id } });
       expect(later.leaseToken).toBe(early.leaseToken);

@@ -187,7 +187,7 @@ export function createWorker(options: WorkerOptions): JobWorker {
       const isStale = candidate.status === "RUNNING";
       const claimedAt = new Date();
       // The conditional update is the claim: the database lets exactly one worker match it.
-      const won = await db.job.updateMany({
+      const won = await writeInTransaction((tx) => tx.job.updateMany({
         where: { ...claimable, id: candidate.id, status: candidate.status },
         data: {
           status: "RUNNING",
@@ -200,7 +200,7 @@ export function createWorker(options: WorkerOptions): JobWorker {
           // step that kills its worker every time ends instead of looping forever.
           ...(isStale ? { stepAttempts: { increment: 1 } } : {}),
         },
-      });
+      }));
       if (won.count !== 1) continue;
       const job = await db.job.findFirst({ where: { id: candidate.id, leaseToken: token } });
       if (job) return { claim: { job, token, isStale }, isContended: false };
@@ -494,6 +494,16 @@ export function createWorker(options: WorkerOptions): JobWorker {
   }
 
   /**
+   * Every write of the worker goes through a transaction, even single statements. The SQLite
+   * adapter shares one connection per client and only transactions take its lock, so a plain
+   * write issued while another transaction is open joins that transaction and vanishes if it
+   * rolls back. Inside a transaction of its own the write cannot be swallowed like that.
+   */
+  function writeInTransaction<T>(write: (tx: Prisma.TransactionClient) => Promise<T>): Promise<T> {
+    return db.$transaction(write);
+  }
+
+  /**
    * One transaction: update the job only if this lease still holds (row-locking it, which also
    * orders its events), then append the events. Resolves false when the condition failed.
    */
@@ -563,10 +573,12 @@ export function createWorker(options: WorkerOptions): JobWorker {
       this.isRenewing = true;
       try {
         const now = new Date();
-        const renewed = await db.job.updateMany({
-          where: { id: this.jobId, leaseToken: this.token, cancelRequested: false },
-          data: { leaseExpiresAt: new Date(now.getTime() + leaseMs), heartbeatAt: now },
-        });
+        const renewed = await writeInTransaction((tx) =>
+          tx.job.updateMany({
+            where: { id: this.jobId, leaseToken: this.token, cancelRequested: false },
+            data: { leaseExpiresAt: new Date(now.getTime() + leaseMs), heartbeatAt: now },
+          }),
+        );
         if (renewed.count === 1) {
           this.lastRenewedAt = now.getTime();
           return;
@@ -580,10 +592,12 @@ export function createWorker(options: WorkerOptions): JobWorker {
         }
         if (row.cancelRequested) {
           // Keep the lease while the step winds down, then stop it.
-          const kept = await db.job.updateMany({
-            where: { id: this.jobId, leaseToken: this.token },
-            data: { leaseExpiresAt: new Date(now.getTime() + leaseMs), heartbeatAt: now },
-          });
+          const kept = await writeInTransaction((tx) =>
+            tx.job.updateMany({
+              where: { id: this.jobId, leaseToken: this.token },
+              data: { leaseExpiresAt: new Date(now.getTime() + leaseMs), heartbeatAt: now },
+            }),
+          );
           if (kept.count === 1) this.lastRenewedAt = now.getTime();
           this.interrupt("cancelled");
         }

@@ -16,7 +16,7 @@ export async function retryJob(db: Db, jobId: string, options: { by?: string } =
     throw new JobStateError("Only a failed or cancelled job can be retried.");
   }
   const by = options.by ? ` by ${options.by}` : "";
-  let retried: Job;
+  let retried: Job | undefined;
   try {
     retried = await db.$transaction(async (tx) => {
       const now = new Date();
@@ -35,7 +35,9 @@ export async function retryJob(db: Db, jobId: string, options: { by?: string } =
           leaseExpiresAt: null,
         },
       });
-      if (updated.count !== 1) throw new JobStateError("The job changed meanwhile; reload and try again.");
+      // Returning instead of throwing: a rolled-back SQLite transaction would take unrelated
+      // writes made meanwhile on the shared connection with it.
+      if (updated.count !== 1) return undefined;
       const from = job.currentStep ? ` from step “${job.currentStep}”` : "";
       await insertJobEvents(tx, jobId, [{ step: job.currentStep, type: "job.retried", message: `Retrying${from}${by}.` }]);
       return tx.job.findUniqueOrThrow({ where: { id: jobId } });
@@ -45,6 +47,7 @@ export async function retryJob(db: Db, jobId: string, options: { by?: string } =
     const active = await db.job.findUnique({ where: { activeSubject: job.subject }, select: { id: true } });
     throw new JobConflictError(job.subject, active?.id);
   }
+  if (!retried) throw new JobStateError("The job changed meanwhile; reload and try again.");
   notifyJobReady(retried.runAfter);
   return retried;
 }
