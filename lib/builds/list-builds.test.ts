@@ -1,0 +1,98 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import type { ActingUser } from "@/lib/auth/acting-user";
+import { seedDemoData } from "@/prisma/seed";
+import { testProviders, useTestDatabase } from "@/lib/testing/test-database";
+import { buildFiltersSchema, type BuildFilters } from "./build-filters";
+import { getBuildStats, getBuildTrend, percentile } from "./build-stats";
+import { decodeCursor, encodeCursor, listBuilds } from "./list-builds";
+import { seedFleet } from "./test-fixtures/seed-builds";
+
+const NOW = new Date("2026-11-27T12:00:00.000Z");
+const DAY = 86_400_000;
+
+for (const provider of testProviders()) {
+  describe(`listBuilds and stats (${provider})`, () => {
+    const t = useTestDatabase(provider);
+    let admin: ActingUser;
+    let member: ActingUser;
+    let teams: { vision: string; nlp: string };
+    let workspaceId = "";
+
+    beforeAll(async () => {
+      await seedDemoData(t.db);
+      const [vision, nlp] = await Promise.all([t.db.team.findUniqueOrThrow({ where: { slug: "vision" } }), t.db.team.findUniqueOrThrow({ where: { slug: "nlp" } })]);
+      teams = { vision: vision.id, nlp: nlp.id };
+      const fleet = await seedFleet(t.db, { count: 600, teamIds: [vision.id, nlp.id], workspacesPerTeam: 2, environmentsPerWorkspace: 5, days: 20, now: NOW });
+      workspaceId = fleet.workspaces[1]?.id ?? "";
+      admin = { id: "a", oid: "a", name: "Admin", email: "", roles: ["Feedgate.Admin"], teamIds: [] };
+      member = { id: "m", oid: "m", name: "Member", email: "", roles: ["Feedgate.Requester"], teamIds: [vision.id] };
+    });
+
+    async function all(actor: ActingUser, filters: Partial<BuildFilters>) {
+      const out: string[] = [];
+      let cursor: string | undefined;
+      for (;;) {
+        const page = await listBuilds(t.db, actor, buildFiltersSchema.parse({ ...filters, cursor, limit: 200 }));
+        out.push(...page.builds.map((b) => b.id));
+        if (!page.nextCursor) return out;
+        cursor = page.nextCursor;
+      }
+    }
+
+    async function oracle(where: (b: { teamId: string; workspaceId: string; status: string; failureClass: string | null; environmentName: string; queuedAt: Date }) => boolean) {
+      const rows = await t.db.environmentBuild.findMany({ orderBy: [{ queuedAt: "desc" }, { id: "desc" }] });
+      return rows.filter(where).map((r) => r.id);
+    }
+
+    it("applies each filter, and the team scope before any of them", async () => {
+      const from = new Date(NOW.getTime() - 5 * DAY).toISOString().slice(0, 10);
+      const to = new Date(NOW.getTime() - 2 * DAY).toISOString().slice(0, 10);
+      const cases: [Partial<BuildFilters>, Parameters<typeof oracle>[0]][] = [
+        [{ status: "FAILED" }, (b) => b.status === "FAILED"],
+        [{ failureClass: "FEED_AUTH" }, (b) => b.failureClass === "FEED_AUTH"],
+        [{ team: teams.nlp }, (b) => b.teamId === teams.nlp],
+        [{ workspace: workspaceId }, (b) => b.workspaceId === workspaceId],
+        [{ q: "pytorch" }, (b) => b.environmentName.includes("pytorch")],
+        [{ from, to }, (b) => b.queuedAt >= new Date(`${from}T00:00:00Z`) && b.queuedAt < new Date(Date.parse(`${to}T00:00:00Z`) + DAY)],
+        [{ status: "SUCCEEDED", team: teams.vision, q: "vision" }, (b) => b.status === "SUCCEEDED" && b.teamId === teams.vision && b.environmentName.includes("vision")],
+      ];
+      for (const [filters, predicate] of cases) {
+        const expected = await oracle(predicate);
+        expect(expected.length, JSON.stringify(filters)).toBeGreaterThan(0);
+        expect(await all(admin, filters), JSON.stringify(filters)).toEqual(expected);
+        expect(await all(member, filters)).toEqual(await oracle((b) => b.teamId === teams.vision && predicate(b)));
+      }
+      expect(await all(member, { team: teams.nlp })).toEqual([]);
+    });
+
+    it("refuses a tampered cursor and a user without a builds role", async () => {
+      expect(decodeCursor(encodeCursor({ queuedAt: NOW, id: "abc" }))).toEqual({ queuedAt: NOW, id: "abc" });
+      await expect(listBuilds(t.db, admin, buildFiltersSchema.parse({ cursor: "!!!" }))).rejects.toMatchObject({ code: "invalid_input" });
+      await expect(listBuilds(t.db, { ...member, roles: ["Feedgate.Approver"] }, buildFiltersSchema.parse({}))).rejects.toMatchObject({ code: "forbidden" });
+    });
+
+    it("computes the summary cards and trend as a JavaScript oracle would", async () => {
+      for (const actor of [admin, member]) {
+        const rows = (await t.db.environmentBuild.findMany()).filter((b) => actor === admin || b.teamId === teams.vision);
+        const stats = await getBuildStats(t.db, actor, {}, NOW);
+        const from = new Date(stats.window.from);
+        const inWindow = rows.filter((b) => b.queuedAt >= from && b.queuedAt < NOW);
+        const succeeded = inWindow.filter((b) => b.status === "SUCCEEDED");
+        const failed = inWindow.filter((b) => b.status === "FAILED");
+        expect(stats.runningNow).toBe(rows.filter((b) => b.status === "RUNNING" || b.status === "PROVISIONING_ACR").length);
+        expect(stats.queuedNow).toBe(rows.filter((b) => b.status === "QUEUED").length);
+        expect(stats.failedLast24h).toBe(rows.filter((b) => b.status === "FAILED" && b.queuedAt.getTime() >= NOW.getTime() - DAY).length);
+        expect(stats.successRate).toBeCloseTo(succeeded.length / (succeeded.length + failed.length), 10);
+        const durations = succeeded.map((b) => b.durationMs ?? 0).sort((a, b) => a - b);
+        expect(stats.durationSample).toBe(durations.length);
+        expect(stats.p50DurationMs).toBe(percentile(durations, 0.5));
+        expect(stats.p95DurationMs).toBe(percentile(durations, 0.95));
+        const trend = await getBuildTrend(t.db, actor, {}, NOW);
+        expect(trend.reduce((s, p) => s + p.succeeded + p.failed + p.other, 0)).toBe(rows.filter((b) => b.queuedAt >= from && b.queuedAt < new Date(Math.ceil(NOW.getTime() / DAY) * DAY)).length);
+      }
+      expect(percentile([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 0.95)).toBe(10);
+      expect(percentile([1, 2, 3, 4], 0.5)).toBe(2);
+      expect(percentile([], 0.5)).toBeNull();
+    });
+  });
+}
