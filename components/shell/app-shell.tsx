@@ -19,7 +19,7 @@ export function AppShell({ children, account, items = NAV_ITEMS, banner }: { chi
           <Logo />
         </Link>
         <SidebarNav items={items} />
-        <p className="mt-auto px-2 text-xs leading-relaxed text-slate-500">
+        <p className="mt-auto px-2 text-xs leading-relaxed text-slate-400">
           Private pip and conda feeds for network-isolated Azure ML workspaces.
         </p>
       </aside>
