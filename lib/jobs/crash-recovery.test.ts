@@ -20,63 +20,66 @@ const LEASE_MS = 400;
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
-for (const provider of testProviders()) {
-  describe(`crash recovery on ${provider}`, () => {
-    const t = useTestDatabase(provider);
+// The providers' runs are independent (own database, own marker directory) and mostly wait on
+// child processes, so they run side by side.
+describe.concurrent("crash recovery", () => {
+  for (const provider of testProviders()) {
+    describe(`on ${provider}`, () => {
+      const t = useTestDatabase(provider);
 
-    it(`finishes ${RUNS} runs exactly once while the worker is killed at random points`, { timeout: 90_000 }, async () => {
-      await prepareJobDatabase(t.db, t.url);
-      const dir = mkdtempSync(path.join(os.tmpdir(), "feedgate-crash-"));
-      dirs.push(dir);
-      const jobs = await Promise.all(
-        Array.from({ length: RUNS }, (_, i) => enqueueJob(t.db, { kind: CRASH_KIND, subject: `crash:${i}`, payload: { run: i } })),
-      );
-      const isAllDone = async () => (await t.db.job.count({ where: { kind: CRASH_KIND, status: { in: ["SUCCEEDED", "FAILED", "CANCELLED"] } } })) === RUNS;
+      it(`finishes ${RUNS} runs exactly once while the worker is killed at random points`, { timeout: 90_000 }, async () => {
+        await prepareJobDatabase(t.db, t.url);
+        const dir = mkdtempSync(path.join(os.tmpdir(), "feedgate-crash-"));
+        dirs.push(dir);
+        const jobs = [];
+        for (let i = 0; i < RUNS; i++) jobs.push(await enqueueJob(t.db, { kind: CRASH_KIND, subject: `crash:${i}`, payload: { run: i } }));
+        const isAllDone = async () => (await t.db.job.count({ where: { kind: CRASH_KIND, status: { in: ["SUCCEEDED", "FAILED", "CANCELLED"] } } })) === RUNS;
 
-      const jobIds = jobs.map((j) => j.id);
-      const countProgress = () => t.db.jobEvent.count({ where: { jobId: { in: jobIds } } });
-      let kills = 0;
-      let worker: FixtureWorker | undefined;
-      const deadline = Date.now() + 100_000;
-      while (!(await isAllDone())) {
-        if (Date.now() > deadline) throw new Error("the runs did not finish in time");
-        worker = spawnFixtureWorker({ FIXTURE_DATABASE_URL: t.url, FIXTURE_DIR: dir, FIXTURE_KIND: "crash", FIXTURE_LEASE_MS: String(LEASE_MS) });
-        await worker.ready;
-        // Kill after a random amount of progress (not time: a busy machine must not starve the
-        // runs), plus a random delay so the kill lands mid-step, mid-checkpoint or mid-commit.
-        const target = (await countProgress()) + 5 + Math.floor(Math.random() * 30);
-        while ((await countProgress()) < target && !(await isAllDone())) await sleep(10);
-        await sleep(Math.random() * 60);
-        if (await isAllDone()) break;
-        worker.child.kill("SIGKILL");
-        await worker.exited;
-        kills++;
-      }
-      worker?.child.kill("SIGTERM");
-      await worker?.exited;
-
-      const finished = await t.db.job.findMany({ where: { id: { in: jobs.map((j) => j.id) } } });
-      expect(finished.map((j) => j.status)).toEqual(Array(RUNS).fill("SUCCEEDED"));
-      const events = await t.db.jobEvent.findMany({ where: { jobId: { in: jobs.map((j) => j.id) } }, orderBy: { id: "asc" } });
-      for (const job of finished) {
-        const own = events.filter((e) => e.jobId === job.id);
-        expect(own.filter((e) => e.type === "job.succeeded")).toHaveLength(1);
-        expect(own.at(-1)?.type).toBe("job.succeeded");
-        for (const step of CRASH_STEPS) {
-          expect(own.filter((e) => e.type === "step.succeeded" && e.step === step)).toHaveLength(1);
-          const checkpoint = isJsonObject(job.checkpoints) ? job.checkpoints[step] : undefined;
-          expect(checkpoint).toMatchObject({ done: true, data: { key: `${job.id}.${step}`, phase: "done" } });
+        const jobIds = jobs.map((j) => j.id);
+        const countProgress = () => t.db.jobEvent.count({ where: { jobId: { in: jobIds } } });
+        let kills = 0;
+        let worker: FixtureWorker | undefined;
+        const deadline = Date.now() + 100_000;
+        while (!(await isAllDone())) {
+          if (Date.now() > deadline) throw new Error("the runs did not finish in time");
+          worker = spawnFixtureWorker({ FIXTURE_DATABASE_URL: t.url, FIXTURE_DIR: dir, FIXTURE_KIND: "crash", FIXTURE_LEASE_MS: String(LEASE_MS) });
+          await worker.ready;
+          // Kill after a random amount of progress (not time: a busy machine must not starve the
+          // runs), plus a random delay so the kill lands mid-step, mid-checkpoint or mid-commit.
+          const target = (await countProgress()) + 3 + Math.floor(Math.random() * 22);
+          while ((await countProgress()) < target && !(await isAllDone())) await sleep(10);
+          await sleep(Math.random() * 60);
+          if (await isAllDone()) break;
+          worker.child.kill("SIGKILL");
+          await worker.exited;
+          kills++;
         }
-      }
-      // Each step's side effect happened exactly once: every marker exists, none was created twice.
-      const markers = readdirSync(dir).filter((f) => f !== "duplicates.log");
-      expect(markers.sort()).toEqual(jobs.flatMap((j) => CRASH_STEPS.map((s) => `${j.id}.${s}`)).sort());
-      const duplicates = existsSync(path.join(dir, "duplicates.log")) ? readFileSync(path.join(dir, "duplicates.log"), "utf8") : "";
-      expect(duplicates).toBe("");
-      // The kills did land mid-run: some claims were taken over from a dead worker.
-      expect(kills).toBeGreaterThanOrEqual(3);
-      expect(events.filter((e) => e.type === "job.recovered").length).toBeGreaterThanOrEqual(1);
-      console.info(`crash test on ${provider}: ${kills} kills, ${events.filter((e) => e.type === "job.recovered").length} recoveries`);
+        worker?.child.kill("SIGTERM");
+        await worker?.exited;
+
+        const finished = await t.db.job.findMany({ where: { id: { in: jobs.map((j) => j.id) } } });
+        expect(finished.map((j) => j.status)).toEqual(Array(RUNS).fill("SUCCEEDED"));
+        const events = await t.db.jobEvent.findMany({ where: { jobId: { in: jobs.map((j) => j.id) } }, orderBy: { id: "asc" } });
+        for (const job of finished) {
+          const own = events.filter((e) => e.jobId === job.id);
+          expect(own.filter((e) => e.type === "job.succeeded")).toHaveLength(1);
+          expect(own.at(-1)?.type).toBe("job.succeeded");
+          for (const step of CRASH_STEPS) {
+            expect(own.filter((e) => e.type === "step.succeeded" && e.step === step)).toHaveLength(1);
+            const checkpoint = isJsonObject(job.checkpoints) ? job.checkpoints[step] : undefined;
+            expect(checkpoint).toMatchObject({ done: true, data: { key: `${job.id}.${step}`, phase: "done" } });
+          }
+        }
+        // Each step's side effect happened exactly once: every marker exists, none was created twice.
+        const markers = readdirSync(dir).filter((f) => f !== "duplicates.log");
+        expect(markers.sort()).toEqual(jobs.flatMap((j) => CRASH_STEPS.map((s) => `${j.id}.${s}`)).sort());
+        const duplicates = existsSync(path.join(dir, "duplicates.log")) ? readFileSync(path.join(dir, "duplicates.log"), "utf8") : "";
+        expect(duplicates).toBe("");
+        // The kills did land mid-run: some claims were taken over from a dead worker.
+        expect(kills).toBeGreaterThanOrEqual(3);
+        expect(events.filter((e) => e.type === "job.recovered").length).toBeGreaterThanOrEqual(1);
+        console.info(`crash test on ${provider}: ${kills} kills, ${events.filter((e) => e.type === "job.recovered").length} recoveries`);
+      });
     });
-  });
-}
+  }
+});

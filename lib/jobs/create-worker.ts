@@ -31,6 +31,7 @@ import {
 } from "@/lib/jobs/job-errors";
 import {
   insertJobEvents,
+  JOB_TRANSACTION_OPTIONS,
   parseCheckpoints,
   toCheckpointsInput,
   type Checkpoints,
@@ -500,7 +501,7 @@ export function createWorker(options: WorkerOptions): JobWorker {
    * rolls back. Inside a transaction of its own the write cannot be swallowed like that.
    */
   function writeInTransaction<T>(write: (tx: Prisma.TransactionClient) => Promise<T>): Promise<T> {
-    return db.$transaction(write);
+    return db.$transaction(write, JOB_TRANSACTION_OPTIONS);
   }
 
   /**
@@ -521,7 +522,7 @@ export function createWorker(options: WorkerOptions): JobWorker {
       if (updated.count !== 1) return false;
       await insertJobEvents(tx, lease.jobId, events);
       return true;
-    });
+    }, JOB_TRANSACTION_OPTIONS);
     // With extra conditions the caller finds out why; with none, only a lost lease explains it.
     if (!isWritten && Object.keys(extraWhere).length === 0) lease.markLost();
     return isWritten;

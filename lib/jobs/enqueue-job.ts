@@ -3,7 +3,7 @@ import type { Job } from "@/generated/prisma/client";
 import type { Db } from "@/lib/db/client";
 import type { JsonValue } from "@/lib/jobs/define-job";
 import { JobConflictError } from "@/lib/jobs/job-errors";
-import { insertJobEvents, isUniqueViolation, toJsonInput } from "@/lib/jobs/job-records";
+import { JOB_TRANSACTION_OPTIONS, insertJobEvents, isUniqueViolation, toJsonInput } from "@/lib/jobs/job-records";
 import { notifyJobReady } from "@/lib/jobs/job-wakeup";
 
 export interface EnqueueJobInput {
@@ -34,7 +34,7 @@ export async function enqueueJob(db: Db, input: EnqueueJobInput): Promise<Job> {
       });
       await insertJobEvents(tx, created.id, [{ type: "job.queued", message: "Queued." }]);
       return created;
-    });
+    }, JOB_TRANSACTION_OPTIONS);
   } catch (error) {
     if (!isUniqueViolation(error)) throw error;
     const active = await db.job.findUnique({ where: { activeSubject: input.subject }, select: { id: true } });

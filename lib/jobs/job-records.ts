@@ -6,6 +6,12 @@ import "server-only";
 import { Prisma } from "@/generated/prisma/client";
 import type { JsonValue } from "@/lib/jobs/define-job";
 
+/**
+ * Prisma's defaults (2 s to get a connection, 5 s to finish) fail whole operations when the
+ * database or the machine is busy; job writes are short, so waiting longer is the better outcome.
+ */
+export const JOB_TRANSACTION_OPTIONS = { maxWait: 10_000, timeout: 20_000 } as const;
+
 export interface StepCheckpoint {
   done: boolean;
   /** Absent until the step saves something; the step's result once done. */

@@ -2,7 +2,7 @@ import "server-only";
 import type { Job } from "@/generated/prisma/client";
 import type { Db } from "@/lib/db/client";
 import { JobNotFoundError } from "@/lib/jobs/job-errors";
-import { insertJobEvents } from "@/lib/jobs/job-records";
+import { JOB_TRANSACTION_OPTIONS, insertJobEvents } from "@/lib/jobs/job-records";
 import { notifyCancelRequested } from "@/lib/jobs/job-wakeup";
 
 const TERMINAL = new Set(["SUCCEEDED", "FAILED", "CANCELLED"]);
@@ -38,7 +38,7 @@ export async function requestCancel(db: Db, jobId: string, options: { by?: strin
         return "requested" as const;
       }
       return "changed" as const;
-    });
+    }, JOB_TRANSACTION_OPTIONS);
     if (outcome === "requested") notifyCancelRequested(jobId);
     if (outcome !== "changed") return db.job.findUniqueOrThrow({ where: { id: jobId } });
   }

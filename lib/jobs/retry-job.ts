@@ -2,7 +2,7 @@ import "server-only";
 import type { Job } from "@/generated/prisma/client";
 import type { Db } from "@/lib/db/client";
 import { JobConflictError, JobNotFoundError, JobStateError } from "@/lib/jobs/job-errors";
-import { insertJobEvents, isUniqueViolation } from "@/lib/jobs/job-records";
+import { JOB_TRANSACTION_OPTIONS, insertJobEvents, isUniqueViolation } from "@/lib/jobs/job-records";
 import { notifyJobReady } from "@/lib/jobs/job-wakeup";
 
 /**
@@ -41,7 +41,7 @@ export async function retryJob(db: Db, jobId: string, options: { by?: string } =
       const from = job.currentStep ? ` from step “${job.currentStep}”` : "";
       await insertJobEvents(tx, jobId, [{ step: job.currentStep, type: "job.retried", message: `Retrying${from}${by}.` }]);
       return tx.job.findUniqueOrThrow({ where: { id: jobId } });
-    });
+    }, JOB_TRANSACTION_OPTIONS);
   } catch (error) {
     if (!isUniqueViolation(error)) throw error;
     const active = await db.job.findUnique({ where: { activeSubject: job.subject }, select: { id: true } });
