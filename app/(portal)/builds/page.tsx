@@ -1,24 +1,122 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { AccessDenied } from "@/components/auth/access-denied";
+import { BuildFiltersForm } from "@/components/builds/build-filters-form";
+import { BuildStatusBadge } from "@/components/builds/build-status-badge";
+import { BuildTrendChart } from "@/components/builds/build-trend-chart";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
+import { StatCard } from "@/components/ui/stat-card";
 import { requirePageUser } from "@/lib/auth/require-page-user";
 import { canUseSection } from "@/lib/auth/roles";
+import { buildFiltersSchema, FAILURE_CLASS_LABELS, parseBuildFilters, toSearchParams } from "@/lib/builds/build-filters";
+import { formatDuration, formatUtc } from "@/lib/builds/format-build";
+import { loadBuildDashboard } from "@/lib/builds/load-build-dashboard";
+import { getDb } from "@/lib/db/client";
 
 export const metadata: Metadata = { title: "Builds" };
 
-export default async function BuildsPage() {
+export default async function BuildsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const user = await requirePageUser();
   if (!canUseSection(user.roles, "builds")) return <AccessDenied section="Builds" />;
+  const parsed = parseBuildFilters(await searchParams);
+  const filters = parsed.success ? parsed.data : buildFiltersSchema.parse({});
+  const { page, stats, trend, options } = await loadBuildDashboard(getDb(), user, filters);
+  const teamName = new Map(options.teams.map((t) => [t.id, t.name]));
+  const workspaceName = new Map(options.workspaces.map((w) => [w.id, w.name]));
+  const hasFilters = Object.keys(Object.fromEntries(toSearchParams({ ...filters, cursor: undefined }))).length > 0;
+  const nextHref = page.nextCursor ? `/builds?${toSearchParams({ ...filters, cursor: page.nextCursor }).toString()}` : null;
+  const sortHref = `/builds?${toSearchParams({ ...filters, cursor: undefined, sort: filters.sort === "newest" ? "oldest" : "newest" }).toString()}`;
+
   return (
     <>
-      <PageHeader title="Builds" description="Environment image builds across every workspace." />
-      <EmptyState
-        title="No builds yet"
-        points={["Running now and failure rate at a glance", "Live log tail with search and download", "Failure classes with next steps", "An API for automation"]}
-      >
-        The builds dashboard will list every environment image build, with filters by team, workspace, status and failure class, live logs and guidance when a build fails.
-      </EmptyState>
+      <PageHeader
+        title="Builds"
+        description="Environment image builds across every workspace you can see: which build, which fail and why."
+        actions={
+          <>
+            <Link href="/builds/deployments" className="rounded-lg border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium text-slate-800 hover:bg-slate-50">Deployments</Link>
+            <a href="/openapi.json" className="rounded-lg border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium text-slate-800 hover:bg-slate-50">API (OpenAPI)</a>
+          </>
+        }
+      />
+      {!parsed.success ? (
+        <p role="alert" className="mb-4 rounded-lg border border-amber-300 bg-amber-50 px-4 py-2 text-sm text-amber-900">
+          Some filters in the link were not valid and were ignored. <Link href="/builds" className="underline">Start from all builds</Link>.
+        </p>
+      ) : null}
+      <BuildFiltersForm filters={filters} teams={options.teams} workspaces={options.workspaces} />
+
+      <section aria-label="Summary">
+        <dl className="mb-6 grid gap-4 sm:grid-cols-2 lg:grid-cols-5">
+          <StatCard label="Running now" value={stats.runningNow} hint={`${stats.queuedNow} queued`} />
+          <StatCard label="Failed in the last 24 h" value={stats.failedLast24h} />
+          <StatCard label="Success rate" value={stats.successRate === null ? "—" : `${(stats.successRate * 100).toFixed(1)} %`} hint={`${stats.finishedInWindow} finished ${windowText(stats.window)}`} />
+          <StatCard label="p50 duration" value={formatDuration(stats.p50DurationMs)} hint={`${stats.durationSample} successful builds`} />
+          <StatCard label="p95 duration" value={formatDuration(stats.p95DurationMs)} hint={windowText(stats.window)} />
+        </dl>
+      </section>
+      <div className="mb-6">
+        <BuildTrendChart points={trend} />
+      </div>
+
+      <section aria-labelledby="builds-heading">
+        <h2 id="builds-heading" className="mb-2 text-lg font-semibold text-slate-900">
+          {hasFilters ? "Matching builds" : "All builds"}
+        </h2>
+        {page.builds.length === 0 ? (
+          <EmptyState title={hasFilters ? "No builds match these filters" : "No builds yet"} action={hasFilters ? <Link href="/builds" className="text-sm font-medium text-sky-700 underline">Clear filters</Link> : undefined}>
+            {hasFilters ? "Widen the date range or clear a filter." : "Builds appear here as soon as a request starts building its environments."}
+          </EmptyState>
+        ) : (
+          <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white shadow-sm">
+            <table className="min-w-full divide-y divide-slate-200 text-sm">
+              <caption className="sr-only">Builds, {filters.sort === "newest" ? "newest" : "oldest"} first</caption>
+              <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-600">
+                <tr>
+                  <th scope="col" className="px-4 py-2">Environment</th>
+                  <th scope="col" className="px-4 py-2">Status</th>
+                  <th scope="col" className="px-4 py-2">Failure class</th>
+                  <th scope="col" className="px-4 py-2">Team</th>
+                  <th scope="col" className="px-4 py-2">Workspace</th>
+                  <th scope="col" className="px-4 py-2" aria-sort={filters.sort === "newest" ? "descending" : "ascending"}>
+                    <Link href={sortHref} className="underline-offset-2 hover:underline">
+                      Queued {filters.sort === "newest" ? "↓" : "↑"}
+                      <span className="sr-only">, sort {filters.sort === "newest" ? "oldest" : "newest"} first</span>
+                    </Link>
+                  </th>
+                  <th scope="col" className="px-4 py-2">Duration</th>
+                </tr>
+              </thead>
+              <tbody className="divide-y divide-slate-100">
+                {page.builds.map((b) => (
+                  <tr key={b.id} className="hover:bg-slate-50">
+                    <td className="px-4 py-2 font-medium">
+                      <Link href={`/builds/${b.id}`} className="text-sky-800 underline-offset-2 hover:underline">{b.environmentName}</Link>
+                      {b.attempt > 1 ? <span className="ml-1 text-xs text-slate-500">attempt {b.attempt}</span> : null}
+                    </td>
+                    <td className="px-4 py-2"><BuildStatusBadge status={b.status} /></td>
+                    <td className="px-4 py-2 text-slate-700">{b.failureClass ? FAILURE_CLASS_LABELS[b.failureClass] : "—"}</td>
+                    <td className="px-4 py-2 text-slate-700">{teamName.get(b.teamId) ?? "—"}</td>
+                    <td className="px-4 py-2 text-slate-700">{workspaceName.get(b.workspaceId) ?? "—"}</td>
+                    <td className="px-4 py-2 whitespace-nowrap text-slate-700"><time dateTime={b.queuedAt.toISOString()}>{formatUtc(b.queuedAt)}</time></td>
+                    <td className="px-4 py-2 whitespace-nowrap text-slate-700">{formatDuration(b.durationMs)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+        <nav aria-label="Pages" className="mt-4 flex gap-3 text-sm">
+          {filters.cursor ? <Link href={`/builds?${toSearchParams({ ...filters, cursor: undefined }).toString()}`} className="rounded-lg border border-slate-300 bg-white px-3 py-1.5 font-medium">First page</Link> : null}
+          {nextHref ? <Link href={nextHref} className="rounded-lg border border-slate-300 bg-white px-3 py-1.5 font-medium">Next page</Link> : null}
+        </nav>
+      </section>
     </>
   );
 }
+
+function windowText(window: { from: string; to: string }): string {
+  return `${window.from.slice(0, 10)} – ${window.to.slice(0, 10)}`;
+}
+
