@@ -15,4 +15,5 @@ export const auditFilterSchema = z.object({
   to: day,
   before: z.coerce.number().int().positive().optional().catch(undefined),
 });
-export type AuditFilter = z.infer<typeof auditFilterSchema>;
+// Partial: every filter is optional, whatever the schema's defaults and transforms make of a key.
+export type AuditFilter = Partial<z.infer<typeof auditFilterSchema>>;
