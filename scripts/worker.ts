@@ -42,4 +42,26 @@ async function main() {
   };
   process.on("SIGTERM", stop);
   process.on("SIGINT", stop);
+
+  // `tsx` runs this file in a child process. If that parent is killed hard (SIGKILL cannot be
+  // relayed), this process would live on as an orphan, polling forever and even claiming jobs.
+  // Die like the parent did; the leases it held expire and are recovered.
+  // (process.ppid is read once at start in Node 20, so probe the parent with signal 0.)
+  const parentPid = process.ppid;
+  setInterval(() => {
+    if (!isProcessAlive(parentPid)) {
+      console.error("feedgate worker: parent process is gone, exiting");
+      process.exit(1);
+    }
+  }, 1_000).unref();
+}
+
+function isProcessAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists but belongs to someone else.
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
 }
