@@ -6,7 +6,7 @@ import dockerfile from "highlight.js/lib/languages/dockerfile";
 import ini from "highlight.js/lib/languages/ini";
 import json from "highlight.js/lib/languages/json";
 import yaml from "highlight.js/lib/languages/yaml";
-import "highlight.js/styles/github.css";
+import "./code-preview.css";
 import { useId, useMemo } from "react";
 import { CopyButton } from "./copy-button";
 

@@ -14,7 +14,7 @@ import { ReviewStep } from "./wizard-review";
 const REVIEW = WIZARD_STEPS.length - 1;
 const AUTOSAVE_MS = 700;
 
-type SaveStatus = { kind: "idle" } | { kind: "saving" } | { kind: "saved"; at: string } | { kind: "error"; message: string };
+type SaveStatus = { kind: "idle" } | { kind: "pending" } | { kind: "saving" } | { kind: "saved"; at: string } | { kind: "error"; message: string };
 
 export interface StepProps {
   state: WizardState;
@@ -109,6 +109,7 @@ export function RequestWizard({ options, initialState, initialRequestId }: { opt
 
   const update = useCallback((change: (s: WizardState) => WizardState) => {
     hasChanged.current = true;
+    setSaveStatus((st) => (st.kind === "error" ? st : { kind: "pending" }));
     setState((s) => change(s));
   }, []);
 
@@ -201,7 +202,7 @@ export function RequestWizard({ options, initialState, initialRequestId }: { opt
           })}
         </ol>
         <p role="status" aria-live="polite" data-testid="save-status" className="mt-4 px-3 text-xs text-slate-600">
-          {saveStatus.kind === "saving" ? "Saving draft…" : saveStatus.kind === "saved" ? `Draft saved at ${saveStatus.at}` : saveStatus.kind === "error" ? saveStatus.message : initialRequestId ? "Draft saved on the server" : "Your draft is saved as you type"}
+          {saveStatus.kind === "pending" || saveStatus.kind === "saving" ? "Saving draft…" : saveStatus.kind === "saved" ? `Draft saved at ${saveStatus.at}` : saveStatus.kind === "error" ? saveStatus.message : initialRequestId ? "Draft saved on the server" : "Your draft is saved as you type"}
         </p>
       </nav>
 
