@@ -17,13 +17,14 @@ const NEXT_STEP: Record<string, string> = {
 export function RequestDecisionForm({ requestId, title, isOwn }: { requestId: string; title: string; isOwn: boolean }) {
   const reasonId = useId();
   const [reason, setReason] = useState("");
-  const { execute, result, isPending } = useAction(decideRequestAction, {
-    onSuccess: ({ data }) => {
-      if (!data) return;
-      setReason("");
-      announceDecision(`“${data.title}” is ${data.status.toLowerCase()}${data.next ? `; ${NEXT_STEP[data.next] ?? data.next}` : ""}.`);
-    },
-  });
+  // executeAsync, not onSuccess: the decided request leaves the list when the page revalidates.
+  const { executeAsync, result, isPending } = useAction(decideRequestAction);
+  async function decide(decision: "approve" | "decline") {
+    const data = (await executeAsync({ requestId, decision, reason }))?.data;
+    if (!data) return;
+    setReason("");
+    announceDecision(`“${data.title}” is ${data.status.toLowerCase()}${data.next ? `; ${NEXT_STEP[data.next] ?? data.next}` : ""}.`);
+  }
   const error = result.serverError?.message ?? result.validationErrors?.reason?._errors?.[0] ?? "";
   if (isOwn) return <p className="mt-3 text-xs text-amber-800">You submitted this request; another approver decides it.</p>;
   return (
@@ -33,7 +34,7 @@ export function RequestDecisionForm({ requestId, title, isOwn }: { requestId: st
       onSubmit={(e) => {
         e.preventDefault();
         const submitter = (e.nativeEvent as SubmitEvent).submitter as HTMLButtonElement | null;
-        execute({ requestId, decision: submitter?.value === "decline" ? "decline" : "approve", reason });
+        void decide(submitter?.value === "decline" ? "decline" : "approve");
       }}
     >
       <div className="min-w-64 flex-1">

@@ -9,12 +9,12 @@ import { announceDecision } from "./decision-status";
 export function RevokeUpstreamForm({ upstreamId, name, feedCount }: { upstreamId: string; name: string; feedCount: number }) {
   const reasonId = useId();
   const [reason, setReason] = useState("");
-  const { execute, result, isPending } = useAction(revokeUpstreamAction, {
-    onSuccess: ({ data }) => {
-      if (!data) return;
-      announceDecision(`${data.name} is revoked; ${data.flaggedFeeds} feed${data.flaggedFeeds === 1 ? "" : "s"} flagged, and their proxies are being switched offline.`);
-    },
-  });
+  const { executeAsync, result, isPending } = useAction(revokeUpstreamAction);
+  async function revoke() {
+    const data = (await executeAsync({ upstreamId, reason }))?.data;
+    if (!data) return;
+    announceDecision(`${data.name} is revoked; ${data.flaggedFeeds} feed${data.flaggedFeeds === 1 ? "" : "s"} flagged, and their proxies are being switched offline.`);
+  }
   const error = result.serverError?.message ?? result.validationErrors?.reason?._errors?.[0] ?? "";
   return (
     <details className="mt-2">
@@ -23,7 +23,7 @@ export function RevokeUpstreamForm({ upstreamId, name, feedCount }: { upstreamId
         className="mt-2 flex flex-wrap items-end gap-2"
         onSubmit={(e) => {
           e.preventDefault();
-          execute({ upstreamId, reason });
+          void revoke();
         }}
       >
         <div className="min-w-64 flex-1">

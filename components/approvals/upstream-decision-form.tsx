@@ -13,17 +13,20 @@ export function UpstreamDecisionForm({ upstreamId, name, approveBlockedReason }:
   const reasonId = useId();
   const hintId = useId();
   const [reason, setReason] = useState("");
-  const { execute, result, isPending } = useAction(decideUpstreamAction, {
-    onSuccess: ({ data }) => {
-      if (!data) return;
-      setReason("");
-      announceDecision(
-        data.status === "proposed"
-          ? `Your approval of ${name} is recorded (${data.approvals} of ${data.approvalsNeeded}); a second approver completes it.`
-          : `${name} is now ${data.status}.`,
-      );
-    },
-  });
+  // executeAsync, not onSuccess: a decided item leaves the list when the page revalidates, and
+  // the announcement must not depend on this form still being mounted by then.
+  const { executeAsync, result, isPending } = useAction(decideUpstreamAction);
+  async function decide(decision: "approve" | "decline") {
+    const outcome = await executeAsync({ upstreamId, decision, reason });
+    const data = outcome?.data;
+    if (!data) return;
+    setReason("");
+    announceDecision(
+      data.status === "proposed"
+        ? `Your approval of ${name} is recorded (${data.approvals} of ${data.approvalsNeeded}); a second approver completes it.`
+        : `${name} is now ${data.status}.`,
+    );
+  }
   const error = result.serverError?.message ?? result.validationErrors?.reason?._errors?.[0] ?? "";
   return (
     <form
@@ -32,7 +35,7 @@ export function UpstreamDecisionForm({ upstreamId, name, approveBlockedReason }:
       onSubmit={(e) => {
         e.preventDefault();
         const submitter = (e.nativeEvent as SubmitEvent).submitter as HTMLButtonElement | null;
-        execute({ upstreamId, decision: submitter?.value === "decline" ? "decline" : "approve", reason });
+        void decide(submitter?.value === "decline" ? "decline" : "approve");
       }}
     >
       <div className="min-w-64 flex-1">

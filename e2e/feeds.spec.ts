@@ -1,0 +1,73 @@
+import { readFileSync } from "node:fs";
+import AxeBuilder from "@axe-core/playwright";
+import { expect, test, type Page } from "@playwright/test";
+import { createReadyFeed, createSubmittedRequest } from "./fixtures/approval-data";
+import { signInAs } from "./fixtures/sign-in";
+
+async function expectNoSeriousA11yViolations(page: Page) {
+  const results = await new AxeBuilder({ page }).analyze();
+  const serious = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+  expect(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)).toEqual([]);
+}
+
+test("a requester finds the team's feed, copies its URL and downloads pip.conf", async ({ page, context }) => {
+  const feed = createReadyFeed("vision");
+  await context.grantPermissions(["clipboard-read", "clipboard-write"]);
+  await signInAs(page, "Alice Chen", "/feeds");
+  await page.goto("/feeds");
+  const card = page.getByRole("article", { name: feed.name });
+  await expect(card).toContainText("Preflight passed");
+  await expect(card).toContainText(feed.pipIndexUrl);
+  await expect(card.getByText("pypi.org", { exact: true })).toBeVisible();
+
+  await card.getByRole("button", { name: "Copy pip index URL" }).click();
+  await expect(card.getByText("Copied")).toBeVisible();
+
+  const [download] = await Promise.all([page.waitForEvent("download"), card.getByRole("link", { name: "Download pip.conf" }).click()]);
+  expect(download.suggestedFilename()).toBe(`${feed.name}-pip.conf`);
+  const text = readFileSync(await download.path(), "utf8");
+  expect(text).toContain(`index-url = ${feed.pipIndexUrl}`);
+
+  await card.getByText("Install and verify").click();
+  await expect(card.getByText("pip config list")).toBeVisible();
+  await expectNoSeriousA11yViolations(page);
+  await page.screenshot({ path: "e2e/artifacts/feeds-catalog.png", fullPage: true });
+});
+
+test("another team does not see the feed and cannot download its configuration", async ({ page }) => {
+  const feed = createReadyFeed("vision");
+  await signInAs(page, "Bilal Okafor", "/feeds");
+  await page.goto("/feeds");
+  await expect(page.getByRole("article", { name: feed.name })).toHaveCount(0);
+  const res = await page.request.get(`/api/v1/feeds/${feed.id}/config/pip.conf`);
+  expect(res.status()).toBe(404);
+});
+
+test("the notification badge shows a requester's changed request and clears when seen", async ({ page, browser }) => {
+  await signInAs(page, "Alice Chen");
+  await page.getByRole("button", { name: /^Notifications/ }).click();
+  await page.getByRole("button", { name: "Mark all as seen" }).click();
+  await expect(page.getByTestId("notification-count")).toHaveCount(0);
+  await page.keyboard.press("Escape");
+
+  const request = createSubmittedRequest({ submittedBy: "Alice Chen" });
+  const carmen = await browser.newPage();
+  await signInAs(carmen, "Carmen Diaz", "/approvals");
+  await carmen.goto("/approvals");
+  await expect(carmen.getByTestId("notification-count")).toBeVisible();
+  const item = carmen.getByRole("listitem", { name: `Request ${request.title}` });
+  await item.getByLabel(`Reason for “${request.title}”`).fill("Please reuse the team feed");
+  await item.getByRole("button", { name: "Decline request" }).click();
+  await expect(carmen.getByTestId("decision-status")).toContainText("declined");
+  await carmen.close();
+
+  await page.reload();
+  await expect(page.getByTestId("notification-count")).toHaveText("1");
+  await page.getByRole("button", { name: "Notifications, 1 new" }).click();
+  const panel = page.getByRole("region", { name: "Notifications" });
+  await expect(panel).toContainText(`Your request “${request.title}” is declined`);
+  await page.screenshot({ path: "e2e/artifacts/notifications-open.png" });
+  await panel.getByRole("button", { name: "Mark all as seen" }).click();
+  await expect(page.getByTestId("notification-count")).toHaveCount(0);
+  await expect(panel.getByRole("status")).toHaveText("Marked as seen.");
+});
