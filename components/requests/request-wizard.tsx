@@ -37,7 +37,7 @@ export function RequestWizard({ options, initialState, initialRequestId }: { opt
   const [checkedSteps, setCheckedSteps] = useState<Set<number>>(() => new Set(initialRequestId ? range(initialState.step) : []));
   const [saveStatus, setSaveStatus] = useState<SaveStatus>({ kind: "idle" });
   const [preview, setPreview] = useState<RequestPreview | null>(null);
-  const [summary, setSummary] = useState<RequestIssue[]>([]);
+  const [isSummaryShown, setIsSummaryShown] = useState(false);
   const [submitError, setSubmitError] = useState<string | null>(null);
   const [isAdvancing, setIsAdvancing] = useState(false);
 
@@ -114,7 +114,8 @@ export function RequestWizard({ options, initialState, initialRequestId }: { opt
   }, []);
 
   const goTo = (step: number) => {
-    setSummary([]);
+    setIsSummaryShown(false);
+    setSubmitError(null);
     update((s) => ({ ...s, step }));
   };
 
@@ -127,7 +128,7 @@ export function RequestWizard({ options, initialState, initialRequestId }: { opt
       setCheckedSteps((c) => new Set(c).add(state.step));
       const here = saved.issues.filter((i) => i.step === state.step);
       if (here.length) {
-        setSummary(here);
+        setIsSummaryShown(true);
         requestAnimationFrame(() => summaryRef.current?.focus());
         return;
       }
@@ -154,7 +155,6 @@ export function RequestWizard({ options, initialState, initialRequestId }: { opt
       if (result.data && !result.data.ok) {
         setIssues(result.data.issues);
         setCheckedSteps(new Set(range(REVIEW + 1)));
-        setSummary(result.data.issues);
         setSubmitError(result.data.message);
         requestAnimationFrame(() => summaryRef.current?.focus());
       } else {
@@ -169,6 +169,8 @@ export function RequestWizard({ options, initialState, initialRequestId }: { opt
   const errorsAt = (path: string, exact = false) =>
     issues.filter((i) => checkedSteps.has(i.step) && (i.path === path || (!exact && i.path.startsWith(`${path}.`)))).map((i) => i.message);
 
+  // The summary follows the latest save, so it shrinks as problems are fixed.
+  const summary = isSummaryShown && state.step !== REVIEW ? issues.filter((i) => i.step === state.step) : [];
   const stepProps: StepProps = { state, options, update, errorsAt };
   const current = WIZARD_STEPS[state.step] ?? WIZARD_STEPS[0];
 
@@ -220,7 +222,7 @@ export function RequestWizard({ options, initialState, initialRequestId }: { opt
 
         {summary.length ? (
           <div ref={summaryRef} tabIndex={-1} role="alert" className="mt-4 rounded-xl border border-red-200 bg-red-50 p-4 text-sm text-red-800">
-            <p className="font-semibold">{submitError ?? `Fix ${summary.length === 1 ? "this problem" : `these ${summary.length} problems`} to continue:`}</p>
+            <p className="font-semibold">{`Fix ${summary.length === 1 ? "this problem" : `these ${summary.length} problems`} to continue:`}</p>
             <ul className="mt-2 list-disc space-y-1 pl-5">
               {summary.map((i) => (
                 <li key={`${i.path}|${i.message}`}>
