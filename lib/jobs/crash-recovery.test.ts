@@ -27,7 +27,7 @@ describe.concurrent("crash recovery", () => {
     describe(`on ${provider}`, () => {
       const t = useTestDatabase(provider);
 
-      it(`finishes ${RUNS} runs exactly once while the worker is killed at random points`, { timeout: 90_000 }, async () => {
+      it(`finishes ${RUNS} runs exactly once while the worker is killed at random points`, { timeout: 180_000 }, async () => {
         await prepareJobDatabase(t.db, t.url);
         const dir = mkdtempSync(path.join(os.tmpdir(), "feedgate-crash-"));
         dirs.push(dir);
@@ -39,7 +39,7 @@ describe.concurrent("crash recovery", () => {
         const countProgress = () => t.db.jobEvent.count({ where: { jobId: { in: jobIds } } });
         let kills = 0;
         let worker: FixtureWorker | undefined;
-        const deadline = Date.now() + 100_000;
+        const deadline = Date.now() + 170_000;
         while (!(await isAllDone())) {
           if (Date.now() > deadline) throw new Error("the runs did not finish in time");
           worker = spawnFixtureWorker({ FIXTURE_DATABASE_URL: t.url, FIXTURE_DIR: dir, FIXTURE_KIND: "crash", FIXTURE_LEASE_MS: String(LEASE_MS) });

@@ -23,7 +23,7 @@ describe.runIf(process.env.TEST_POSTGRES_URL)("several workers on one PostgreSQL
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it(`${WORKERS} worker processes drain ${JOBS} jobs and run each step exactly once`, { timeout: 90_000 }, async () => {
+  it(`${WORKERS} worker processes drain ${JOBS} jobs and run each step exactly once`, { timeout: 180_000 }, async () => {
     for (let i = 0; i < WORKERS; i++) {
       workers.push(
         spawnFixtureWorker({ FIXTURE_DATABASE_URL: t.url, FIXTURE_DIR: dir, FIXTURE_KIND: "count", FIXTURE_CONCURRENCY: "4", FIXTURE_LEASE_MS: "15000" }),
@@ -39,7 +39,7 @@ describe.runIf(process.env.TEST_POSTGRES_URL)("several workers on one PostgreSQL
     for (;;) {
       const done = await t.db.job.count({ where: { kind: COUNT_KIND, status: "SUCCEEDED" } });
       if (done === JOBS) break;
-      if (Date.now() - startedAt > 75_000) throw new Error(`only ${done} of ${JOBS} jobs finished`);
+      if (Date.now() - startedAt > 150_000) throw new Error(`only ${done} of ${JOBS} jobs finished`);
       await sleep(100);
     }
     const elapsedMs = Date.now() - startedAt;

@@ -76,5 +76,5 @@ function createOnce(dir: string, marker: string) {
 }
 
 function jitter() {
-  return delay(5 + Math.floor(Math.random() * 40));
+  return delay(3 + Math.floor(Math.random() * 22));
 }
