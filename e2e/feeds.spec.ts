@@ -71,3 +71,28 @@ test("the notification badge shows a requester's changed request and clears when
   await expect(page.getByTestId("notification-count")).toHaveCount(0);
   await expect(panel.getByRole("status")).toHaveText("Marked as seen.");
 });
+
+test("an approved request becomes a real feed on the sandbox Nexus, and its team downloads pip.conf for it", async ({ page, browser }) => {
+  test.setTimeout(240_000);
+  const request = createSubmittedRequest({ submittedBy: "Alice Chen" });
+  const carmen = await browser.newPage();
+  await signInAs(carmen, "Carmen Diaz", "/approvals");
+  await carmen.goto("/approvals");
+  const item = carmen.getByRole("listitem", { name: `Request ${request.title}` });
+  await item.getByLabel(`Reason for “${request.title}”`).fill("Standard vision feed");
+  await item.getByRole("button", { name: "Approve request" }).click();
+  await expect(carmen.getByTestId("decision-status")).toContainText("approved; provisioning has started");
+  await carmen.close();
+
+  await signInAs(page, "Alice Chen", "/feeds");
+  // The worker inside npm start deploys the workspace, registers the proxies and runs preflight.
+  await expect(async () => {
+    await page.goto("/feeds");
+    await expect(page.getByRole("article").filter({ hasText: "Preflight passed" }).filter({ hasText: "nexus-sandbox" }).first()).toBeVisible({ timeout: 1000 });
+  }).toPass({ timeout: 200_000, intervals: [2000] });
+  const card = page.getByRole("article").filter({ hasText: "Preflight passed" }).filter({ hasText: "nexus-sandbox" }).first();
+  const [download] = await Promise.all([page.waitForEvent("download"), card.getByRole("link", { name: "Download pip.conf" }).click()]);
+  const text = readFileSync(await download.path(), "utf8");
+  expect(text).toMatch(/^index-url = https:\/\/127\.0\.0\.1:\d+\/repository\/vision-[a-z0-9-]+\/simple\/$/m);
+  await page.screenshot({ path: "e2e/artifacts/feeds-provisioned.png", fullPage: true });
+});
