@@ -1,4 +1,4 @@
-import { requireUser } from "@/lib/auth/require-user";
+import { requireApiUser } from "@/lib/auth/require-api-user";
 import { getDb } from "@/lib/db/client";
 import { NotFoundError } from "@/lib/errors";
 import { isFeedConfigFile } from "@/lib/feeds/feed-config-files";
@@ -10,7 +10,7 @@ export const dynamic = "force-dynamic";
 /** GET /api/v1/feeds/{id}/config/{pip.conf|condarc|setup.sh|Dockerfile} — a download, for the feed's team (or Admins). */
 export async function GET(request: Request, { params }: { params: Promise<{ id: string; file: string }> }) {
   return respond(request, async () => {
-    const user = await requireUser(request);
+    const user = await requireApiUser(request);
     const { id, file } = await params;
     if (!isFeedConfigFile(file)) throw new NotFoundError("Downloads are pip.conf, condarc, setup.sh and Dockerfile.");
     const config = await getFeedConfig(getDb(), user, id, file);
