@@ -71,6 +71,7 @@ async function main() {
       logStreamSeconds: log.seconds,
       logStreamMBps: round(log.bytes / 1048576 / log.seconds),
       logStreamPeakRssDeltaMB: log.peakRssDeltaMb,
+      logStreamBaselineRssMB: log.baselineRssMb,
     };
   } finally {
     await db.$disconnect();
@@ -97,16 +98,20 @@ async function streamLog(db: ReturnType<typeof createDb>, buildId: string) {
   const baseline = process.memoryUsage().rss;
   let peak = baseline;
   const sampler = setInterval(() => {
-    peak = Math.max(peak, process.memoryUsage().rss);
+    peak = Math.max(peak, process.memoryUsage.rss());
   }, 5);
   const t0 = performance.now();
   let bytes = 0;
   // Exactly what GET /api/v1/builds/{id}/log streams: readBuildLog's rows, consumed and dropped.
-  for await (const chunk of readBuildLog(db, buildId)) bytes += chunk.length;
+  for await (const chunk of readBuildLog(db, buildId)) {
+    bytes += chunk.length;
+    // better-sqlite3 answers synchronously, so timers may not fire while streaming: sample here too.
+    peak = Math.max(peak, process.memoryUsage.rss());
+  }
   const seconds = (performance.now() - t0) / 1000;
   clearInterval(sampler);
   peak = Math.max(peak, process.memoryUsage().rss);
-  return { bytes, seconds: round(seconds), peakRssDeltaMb: round((peak - baseline) / 1048576) };
+  return { bytes, seconds: round(seconds), peakRssDeltaMb: round((peak - baseline) / 1048576), baselineRssMb: round(baseline / 1048576) };
 }
 
 function round(n: number): number {

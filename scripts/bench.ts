@@ -45,14 +45,7 @@ async function main() {
     ["sandbox", "sandbox/bench.ts", "benchSandbox"],
     ["jobs", "lib/jobs/bench.ts", "benchJobs"],
   ] as const) {
-    if (!existsSync(path.join(root, file))) continue;
-    try {
-      const mod = (await import(path.join(root, file))) as Record<string, unknown>;
-      const bench = mod[fn];
-      if (typeof bench === "function") results[label] = (await (bench as () => Promise<Figures>)()) ?? {};
-    } catch (error) {
-      results[label] = { error: error instanceof Error ? error.message : String(error) };
-    }
+    if (existsSync(path.join(root, file))) results[label] = runChild(["scripts/bench-module.ts", file, fn], {});
   }
   printTable(results);
   console.log(JSON.stringify(results, null, 2));
@@ -61,11 +54,16 @@ async function main() {
 }
 
 function runBuildsBench(databaseUrl: string): Figures {
-  const r = spawnSync(process.execPath, [require.resolve("tsx/cli"), "--expose-gc", "--conditions", "react-server", "scripts/bench-builds.ts"], {
+  return runChild(["scripts/bench-builds.ts"], { DATABASE_URL: databaseUrl, LOG_LEVEL: "silent" });
+}
+
+/** One benchmark in a child process with the react-server condition, so "server-only" modules load and RSS figures stay apart. */
+function runChild(args: string[], env: Record<string, string>): Figures {
+  const r = spawnSync(process.execPath, [require.resolve("tsx/cli"), "--expose-gc", "--conditions", "react-server", ...args], {
     cwd: root,
-    env: { ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: "silent" },
+    env: { ...process.env, ...env },
     encoding: "utf8",
-    maxBuffer: 16 * 1024 * 1024,
+    maxBuffer: 64 * 1024 * 1024,
   });
   const line = r.stdout.split("\n").find((l) => l.startsWith("BENCH_RESULT "));
   if (r.status !== 0 || !line) return { error: (r.stderr || r.stdout).trim().split("\n").slice(-5).join(" ").slice(0, 400) };

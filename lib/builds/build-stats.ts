@@ -1,7 +1,7 @@
 import "server-only";
-import type { Prisma } from "@/generated/prisma/client";
+import { Prisma } from "@/generated/prisma/client";
 import type { ActingUser } from "@/lib/auth/acting-user";
-import { requireRole } from "@/lib/auth/require-role";
+import { isAdmin, requireRole } from "@/lib/auth/require-role";
 import type { PrismaClient } from "@/lib/db/client";
 import type { BuildFilters, BuildStatusValue } from "./build-filters";
 import { buildScopeWhere } from "./list-builds";
@@ -72,26 +72,42 @@ export async function getBuildStats(db: PrismaClient, actor: ActingUser, filters
   };
 }
 
-/** Builds per UTC day in the window (at most 62 days, the last ones), by outcome, for the trend chart. */
+/**
+ * Builds per UTC day in the window (at most 62 days, the last ones), by outcome, for the trend
+ * chart: one GROUP BY over the (queuedAt, id, status) index. Prisma cannot group by a day, so this
+ * one query is SQL, with the same scope as buildScopeWhere and every value bound as a parameter.
+ */
 export async function getBuildTrend(db: PrismaClient, actor: ActingUser, filters: Partial<BuildFilters>, now = new Date()): Promise<TrendPoint[]> {
   requireRole(actor, "Feedgate.Requester", "Feedgate.Admin");
-  const scope = buildScopeWhere(actor, { ...filters, from: undefined, to: undefined, status: undefined, failureClass: undefined });
   const window = statsWindow(filters, now);
   const firstDay = Math.max(Math.floor(window.from.getTime() / DAY_MS), Math.ceil(window.to.getTime() / DAY_MS) - MAX_TREND_DAYS);
   const lastDay = Math.ceil(window.to.getTime() / DAY_MS);
-  const days = Array.from({ length: Math.max(0, lastDay - firstDay) }, (_, i) => firstDay + i);
-  return Promise.all(
-    days.map(async (day) => {
-      const rows = await db.environmentBuild.groupBy({
-        by: ["status"],
-        where: { AND: [...scope, { queuedAt: { gte: new Date(day * DAY_MS), lt: new Date((day + 1) * DAY_MS) } }] },
-        _count: { _all: true },
-      });
-      const n = (s: BuildStatusValue) => rows.find((r) => r.status === s)?._count._all ?? 0;
-      const total = rows.reduce((sum, r) => sum + r._count._all, 0);
-      return { day: new Date(day * DAY_MS).toISOString().slice(0, 10), succeeded: n("SUCCEEDED"), failed: n("FAILED"), other: total - n("SUCCEEDED") - n("FAILED") };
-    }),
+  const days = Array.from({ length: Math.max(0, lastDay - firstDay) }, (_, i) => new Date((firstDay + i) * DAY_MS).toISOString().slice(0, 10));
+  const points = new Map(days.map((day) => [day, { day, succeeded: 0, failed: 0, other: 0 }]));
+  const teamIds = isAdmin(actor) ? null : [...actor.teamIds];
+  if (teamIds?.length === 0 || days.length === 0) return [...points.values()];
+
+  const isPostgres = await isPostgresClient(db);
+  const time = (d: Date) => (isPostgres ? d : d.toISOString().replace("Z", "+00:00"));
+  const conditions: Prisma.Sql[] = [Prisma.sql`"queuedAt" >= ${time(new Date(firstDay * DAY_MS))}`, Prisma.sql`"queuedAt" < ${time(new Date(lastDay * DAY_MS))}`];
+  if (teamIds) conditions.push(Prisma.sql`"teamId" IN (${Prisma.join(teamIds)})`);
+  if (filters.team) conditions.push(Prisma.sql`"teamId" = ${filters.team}`);
+  if (filters.workspace) conditions.push(Prisma.sql`"workspaceId" = ${filters.workspace}`);
+  if (filters.q) conditions.push(Prisma.sql`"environmentName" LIKE ${`%${filters.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`} ESCAPE '\\'`);
+  const day = isPostgres ? Prisma.sql`to_char("queuedAt", 'YYYY-MM-DD')` : Prisma.sql`substr("queuedAt", 1, 10)`;
+  const status = isPostgres ? Prisma.sql`"status"::text` : Prisma.sql`"status"`;
+  const rows = await db.$queryRaw<{ day: string; status: string; n: number | bigint }[]>(
+    Prisma.sql`SELECT ${day} AS "day", ${status} AS "status", COUNT(*) AS "n" FROM "EnvironmentBuild" WHERE ${Prisma.join(conditions, " AND ")} GROUP BY 1, 2`,
   );
+  for (const row of rows) {
+    const point = points.get(row.day);
+    if (!point) continue;
+    const n = Number(row.n);
+    if (row.status === "SUCCEEDED") point.succeeded += n;
+    else if (row.status === "FAILED") point.failed += n;
+    else point.other += n;
+  }
+  return [...points.values()];
 }
 
 /** [from, to) of the view's date range, or the last 14 days. */
@@ -106,3 +122,19 @@ export function percentile(sorted: readonly number[], p: number): number | null 
   if (!sorted.length) return null;
   return sorted[Math.max(1, Math.ceil(p * sorted.length)) - 1] ?? null;
 }
+
+/**
+ * The app types both clients as the SQLite one (lib/db/client.ts); raw SQL needs to know which it
+ * is. Asked once per client: sqlite_version() exists only on SQLite.
+ */
+async function isPostgresClient(db: PrismaClient): Promise<boolean> {
+  const known = providers.get(db);
+  if (known !== undefined) return known;
+  const isPostgres = await db.$queryRaw`SELECT sqlite_version() AS "v"`.then(
+    () => false,
+    () => true,
+  );
+  providers.set(db, isPostgres);
+  return isPostgres;
+}
+const providers = new WeakMap<PrismaClient, boolean>();

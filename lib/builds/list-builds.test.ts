@@ -90,6 +90,12 @@ for (const provider of testProviders()) {
         const trend = await getBuildTrend(t.db, actor, {}, NOW);
         expect(trend.reduce((s, p) => s + p.succeeded + p.failed + p.other, 0)).toBe(rows.filter((b) => b.queuedAt >= from && b.queuedAt < new Date(Math.ceil(NOW.getTime() / DAY) * DAY)).length);
       }
+      const narrowed = await getBuildTrend(t.db, member, { q: "torch", workspace: workspaceId }, NOW);
+      const narrowRows = (await t.db.environmentBuild.findMany({ where: { teamId: teams.vision, workspaceId, environmentName: { contains: "torch" } } })).filter((b) => b.queuedAt.getTime() >= Date.parse(`${narrowed[0]?.day ?? ""}T00:00:00Z`) && b.queuedAt < NOW);
+      for (const point of narrowed) {
+        const ofDay = narrowRows.filter((b) => b.queuedAt.toISOString().startsWith(point.day));
+        expect(point, point.day).toEqual({ day: point.day, succeeded: ofDay.filter((b) => b.status === "SUCCEEDED").length, failed: ofDay.filter((b) => b.status === "FAILED").length, other: ofDay.filter((b) => b.status !== "SUCCEEDED" && b.status !== "FAILED").length });
+      }
       expect(percentile([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 0.95)).toBe(10);
       expect(percentile([1, 2, 3, 4], 0.5)).toBe(2);
       expect(percentile([], 0.5)).toBeNull();
