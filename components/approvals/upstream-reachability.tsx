@@ -1,8 +1,8 @@
-import { checkUpstreamReachability } from "@/lib/upstreams/check-upstream-reachability";
+import { checkUpstreamReachabilityCached } from "@/lib/upstreams/check-upstream-reachability";
 
 /** Server component, streamed inside Suspense: the URL check never holds up the queue. */
 export async function UpstreamReachability({ url }: { url: string }) {
-  const r = await checkUpstreamReachability(url);
+  const r = await checkUpstreamReachabilityCached(url);
   if (r.state === "answered") {
     return <span className="text-xs font-medium text-emerald-800">URL answered {r.status} in {r.ms} ms</span>;
   }

@@ -18,6 +18,23 @@ export type Reachability =
 
 const MAX_REDIRECTS = 3;
 
+const CACHE_MS = 60_000;
+const recent = new Map<string, { at: number; result: Promise<Reachability> }>();
+
+/**
+ * The queue renders a check per proposed source on every visit; answers are reused for a minute
+ * so reloading the page does not send another round of requests to every upstream.
+ */
+export function checkUpstreamReachabilityCached(url: string): Promise<Reachability> {
+  const now = Date.now();
+  const hit = recent.get(url);
+  if (hit && now - hit.at < CACHE_MS) return hit.result;
+  if (recent.size > 500) recent.clear();
+  const result = checkUpstreamReachability(url);
+  recent.set(url, { at: now, result });
+  return result;
+}
+
 export async function checkUpstreamReachability(url: string, options: { timeoutMs?: number } = {}): Promise<Reachability> {
   const deadline = Date.now() + (options.timeoutMs ?? 3000);
   const started = Date.now();

@@ -67,6 +67,8 @@ describe("revoking an upstream against the sandbox Nexus", () => {
       await readyFeed(t.db, { teamSlug: "nlp", upstreamId: upstream.id, repository: repos[1] ?? "", pipIndexUrl: `${sandbox.endpoints.nexus}/repository/${repos[1]}/simple/` }),
     ];
     expect((await fetch(vision.pipIndexUrl ?? "")).status).toBe(200);
+    // A feed whose proxy was removed by hand: nothing to switch off, and no reason to fail.
+    const ghost = await readyFeed(t.db, { teamSlug: "vision", upstreamId: upstream.id, repository: `ghost-${suffix}-pypi` });
 
     const carmen = await actingUser(t.db, "Carmen Diaz");
     const result = await revokeUpstream(t.db, carmen, { upstreamId: upstream.id, reason: "Policy: internal mirror only" }, "corr-int");
@@ -77,6 +79,7 @@ describe("revoking an upstream against the sandbox Nexus", () => {
     for (const name of repos) expect((await nexusRepository(name)).online).toBe(false);
     expect((await fetch(vision.pipIndexUrl ?? "")).status).toBe(503);
     expect(events.filter((e) => e.type === "proxy.offline")).toHaveLength(2);
-    for (const feed of [vision, nlp]) expect((await t.db.feed.findUniqueOrThrow({ where: { id: feed.id } })).status).toBe("DEGRADED");
+    expect(events.filter((e) => e.type === "proxy.missing").map((e) => e.message)).toEqual([expect.stringContaining(`ghost-${suffix}-pypi`)]);
+    for (const feed of [vision, nlp, ghost]) expect((await t.db.feed.findUniqueOrThrow({ where: { id: feed.id } })).status).toBe("DEGRADED");
   });
 });

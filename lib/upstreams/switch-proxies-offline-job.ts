@@ -48,6 +48,11 @@ export function createSwitchProxiesOfflineJob(deps: { db: PrismaClient; cloud: C
               continue;
             }
             const nexus = await cloud.nexusFor(host);
+            if (!(await nexus.getRepository(link.repository))) {
+              // Nothing by that name serves packages any more (removed by hand, or never created).
+              await ctx.event("proxy.missing", `Proxy ${link.repository} is not on ${host.name}; nothing to switch offline.`, { feedId: link.feedId, repository: link.repository });
+              continue;
+            }
             await nexus.setProxyOnline({ name: link.repository, format: upstream.kind, remoteUrl: upstream.url }, false);
             switched.push(link.repository);
             await ctx.event("proxy.offline", `Proxy ${link.repository} on ${host.name} is offline: ${upstream.name} was revoked.`, { feedId: link.feedId, repository: link.repository });
