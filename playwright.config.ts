@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { defineConfig } from "@playwright/test";
 
 /**
@@ -7,11 +8,15 @@ import { defineConfig } from "@playwright/test";
 const port = Number(process.env.E2E_PORT ?? 3100);
 const baseURL = `http://localhost:${port}`;
 const dataDir = "data/e2e";
+// One id per run (workers inherit it): e2e/prepare-e2e-data.ts locks data/e2e with it, so a
+// second run started meanwhile fails fast instead of wiping the folder under the first.
+process.env.E2E_RUN_ID ??= randomUUID();
 
 export default defineConfig({
   testDir: "e2e",
   outputDir: "test-results",
   globalSetup: "./e2e/global-setup.ts",
+  globalTeardown: "./e2e/global-teardown.ts",
   fullyParallel: false,
   workers: 1,
   retries: 0,
@@ -42,6 +47,7 @@ export default defineConfig({
       // The sandbox identity provider (started by npm start) beside the portal's own port.
       SANDBOX_IDP_PORT: String(port + 1),
       NEXT_TELEMETRY_DISABLED: "1",
+      E2E_RUN_ID: process.env.E2E_RUN_ID,
     },
   },
 });
