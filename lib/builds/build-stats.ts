@@ -15,7 +15,7 @@ export interface BuildStats {
   finishedInWindow: number;
   p50DurationMs: number | null;
   p95DurationMs: number | null;
-  /** How many successful builds the percentiles describe: the newest ones in the window, at most 5,000. */
+  /** How many successful builds the percentiles describe: the newest ones in the window, at most 2,000. */
   durationSample: number;
   window: { from: string; to: string };
 }
@@ -30,18 +30,18 @@ export interface TrendPoint {
 const DAY_MS = 24 * 60 * 60 * 1000;
 const DEFAULT_WINDOW_DAYS = 14;
 const MAX_TREND_DAYS = 62;
-const PERCENTILE_SAMPLE = 5000;
+const PERCENTILE_SAMPLE = 2000;
 
 /**
  * Summary cards for a view. Counts run in the database on covering indexes. Duration percentiles
- * (nearest rank) describe the newest 5,000 successful builds of the window: an index range read
+ * (nearest rank) describe the newest 2,000 successful builds of the window: an index range read
  * that costs the same on SQLite and PostgreSQL (they share no percentile function), and at fleet
  * scale a sample that size pins p50/p95 well within the spread of build times.
  * Team, workspace and search narrow everything; status and failure class do not (the cards
  * describe the fleet the table is drawn from). Rates and durations cover the date range, or the
  * last 14 days when none is chosen.
  */
-export async function getBuildStats(db: PrismaClient, actor: ActingUser, filters: Partial<BuildFilters>, now = new Date()): Promise<BuildStats> {
+export async function getBuildStats(db: PrismaClient, actor: ActingUser, filters: Partial<BuildFilters>, now = new Date(), options: { trend?: TrendPoint[] } = {}): Promise<BuildStats> {
   requireRole(actor, "Feedgate.Requester", "Feedgate.Admin");
   const scope = buildScopeWhere(actor, { ...filters, from: undefined, to: undefined }, { withOutcome: false });
   const window = statsWindow(filters, now);
@@ -52,7 +52,8 @@ export async function getBuildStats(db: PrismaClient, actor: ActingUser, filters
     db.environmentBuild.count({ where: { AND: [...scope, { status: { in: ["PROVISIONING_ACR", "RUNNING"] } }] } }),
     db.environmentBuild.count({ where: { AND: [...scope, { status: "QUEUED" }] } }),
     db.environmentBuild.count({ where: { AND: [...scope, { status: "FAILED" }, { queuedAt: { gte: new Date(now.getTime() - DAY_MS) } }] } }),
-    db.environmentBuild.groupBy({ by: ["status"], where: { AND: inWindow }, _count: { _all: true } }),
+    // The trend already counted the window by day and outcome when it covers all of it.
+    coversWindow(options.trend, window) ? countsFromTrend(options.trend ?? []) : db.environmentBuild.groupBy({ by: ["status"], where: { AND: inWindow }, _count: { _all: true } }),
     // Newest first along the (status, queuedAt, durationMs) index: no sort, no table reads.
     db.environmentBuild.findMany({ where: succeededWhere, orderBy: { queuedAt: "desc" }, take: PERCENTILE_SAMPLE, select: { durationMs: true } }),
   ]);
@@ -108,6 +109,19 @@ export async function getBuildTrend(db: PrismaClient, actor: ActingUser, filters
     else point.other += n;
   }
   return [...points.values()];
+}
+
+function coversWindow(trend: TrendPoint[] | undefined, window: { from: Date; to: Date }): boolean {
+  const first = trend?.[0];
+  return !!first && Date.parse(`${first.day}T00:00:00.000Z`) <= window.from.getTime();
+}
+
+function countsFromTrend(trend: TrendPoint[]): { status: BuildStatusValue; _count: { _all: number } }[] {
+  const sum = (k: "succeeded" | "failed") => trend.reduce((n, p) => n + p[k], 0);
+  return [
+    { status: "SUCCEEDED", _count: { _all: sum("succeeded") } },
+    { status: "FAILED", _count: { _all: sum("failed") } },
+  ];
 }
 
 /** [from, to) of the view's date range, or the last 14 days. */

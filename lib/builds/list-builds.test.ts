@@ -5,6 +5,7 @@ import { testProviders, useTestDatabase } from "@/lib/testing/test-database";
 import { buildFiltersSchema, type BuildFilters } from "./build-filters";
 import { getBuildStats, getBuildTrend, percentile } from "./build-stats";
 import { decodeCursor, encodeCursor, listBuilds } from "./list-builds";
+import { loadBuildDashboard } from "./load-build-dashboard";
 import { seedFleet } from "./test-fixtures/seed-builds";
 
 const NOW = new Date("2026-11-27T12:00:00.000Z");
@@ -88,6 +89,8 @@ for (const provider of testProviders()) {
         expect(stats.p50DurationMs).toBe(percentile(durations, 0.5));
         expect(stats.p95DurationMs).toBe(percentile(durations, 0.95));
         const trend = await getBuildTrend(t.db, actor, {}, NOW);
+        // The dashboard reuses the trend's day counts for the success rate: the same figures.
+        expect((await loadBuildDashboard(t.db, actor, buildFiltersSchema.parse({}), NOW)).stats).toEqual(stats);
         expect(trend.reduce((s, p) => s + p.succeeded + p.failed + p.other, 0)).toBe(rows.filter((b) => b.queuedAt >= from && b.queuedAt < new Date(Math.ceil(NOW.getTime() / DAY) * DAY)).length);
       }
       const narrowed = await getBuildTrend(t.db, member, { q: "torch", workspace: workspaceId }, NOW);

@@ -20,10 +20,11 @@ export interface BuildDashboard {
 
 /** Everything the builds dashboard's first render needs, read in parallel. The benchmark times exactly this. */
 export async function loadBuildDashboard(db: PrismaClient, actor: ActingUser, filters: BuildFilters, now = new Date()): Promise<BuildDashboard> {
+  const trendPromise = getBuildTrend(db, actor, filters, now);
   const [page, stats, trend, options] = await Promise.all([
     listBuilds(db, actor, filters),
-    getBuildStats(db, actor, filters, now),
-    getBuildTrend(db, actor, filters, now),
+    trendPromise.then((points) => getBuildStats(db, actor, filters, now, { trend: points })),
+    trendPromise,
     listFilterOptions(db, actor),
   ]);
   return { page, stats, trend, options };
