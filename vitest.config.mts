@@ -45,7 +45,7 @@ export default defineConfig({
           environment: "node",
           include: ["lib/**/*.int.test.ts", "app/**/*.int.test.ts"],
           globalSetup: existsSync(path.join(root, sandboxSetup)) ? [sandboxSetup] : [],
-          testTimeout: 360_000,
+          testTimeout: 480_000,
           hookTimeout: 120_000,
         },
       },

@@ -55,7 +55,7 @@ async function main() {
   const childEnv: NodeJS.ProcessEnv = { ...process.env, ...extraEnv, NEXT_TELEMETRY_DISABLED: "1", PORT: String(env.PORT), SESSION_SECRET: sessionSecret };
   if (env.START_WORKER) {
     step("starting a job worker (START_WORKER=false to run workers separately)");
-    supervise(spawn(process.execPath, [require.resolve("tsx/cli"), "--conditions", "react-server", "scripts/worker.ts"], { stdio: "inherit", env: childEnv }), "worker");
+    supervise(spawn(process.execPath, ["--import", "tsx", "--conditions", "react-server", "scripts/worker.ts"], { stdio: "inherit", env: childEnv }), "worker");
   }
   const next = require.resolve("next/dist/bin/next");
   if (isDev) {
@@ -128,7 +128,7 @@ function serve(bin: string, args: string[], childEnv: NodeJS.ProcessEnv) {
 
 /** Starts `sandbox/main.ts` and waits for the one JSON line with its endpoints. */
 function startSandboxProcess(dataDir: string, caCertFile: string): Promise<{ arm: string; nexus: string; nexusAdminPasswordFile: string }> {
-  const child = spawn(process.execPath, [require.resolve("tsx/cli"), "sandbox/main.ts"], {
+  const child = spawn(process.execPath, ["--import", "tsx", "sandbox/main.ts"], {
     stdio: ["ignore", "pipe", "inherit"],
     env: { ...process.env, SANDBOX_DATA_DIR: dataDir, NODE_EXTRA_CA_CERTS: caCertFile },
   });

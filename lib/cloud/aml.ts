@@ -7,7 +7,7 @@
 import type { TokenCredential } from "@azure/core-auth";
 import { AzureMachineLearningWorkspaces } from "@azure/arm-machinelearning";
 import { StorageSharedKeyCredential, BlobServiceClient } from "@azure/storage-blob";
-import { CloudError, isTransientStatus, parseRetryAfter } from "./cloud-error";
+import { CloudError, describeFetchError, isTransientStatus, parseRetryAfter } from "./cloud-error";
 
 export interface WorkspaceFacts {
   id: string;
@@ -85,7 +85,7 @@ export function createAmlClient(options: AmlOptions): AmlClient {
         signal: AbortSignal.timeout(30_000),
       });
     } catch (error) {
-      throw new CloudError(`Azure ML ${what}: no answer (${(error as Error).message})`, { service: "aml", isTransient: true });
+      throw new CloudError(`Azure ML ${what}: no answer (${describeFetchError(error)})`, { service: "aml", isTransient: true });
     }
     if (res.status >= 400) {
       const text = await res.text().catch(() => "");
@@ -176,7 +176,7 @@ export function createAmlClient(options: AmlOptions): AmlClient {
       try {
         res = await doFetch(logUrl, { headers: fromByte > 0 ? { Range: `bytes=${fromByte}-` } : {}, signal: AbortSignal.timeout(30_000) });
       } catch (error) {
-        throw new CloudError(`reading the build log: no answer (${(error as Error).message})`, { service: "aml", isTransient: true });
+        throw new CloudError(`reading the build log: no answer (${describeFetchError(error)})`, { service: "aml", isTransient: true });
       }
       // 416: nothing new past fromByte. 404: the log blob is created when the build starts writing.
       if (res.status === 416 || res.status === 404) return { text: "", nextByte: fromByte };

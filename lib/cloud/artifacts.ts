@@ -3,7 +3,7 @@
  * with its upstream sources; Artifacts serves pip but has no conda.
  */
 import { repositoryNameSchema } from "@/lib/validation/names";
-import { CloudError, isTransientStatus, parseRetryAfter } from "./cloud-error";
+import { CloudError, describeFetchError, isTransientStatus, parseRetryAfter } from "./cloud-error";
 
 export interface ArtifactsFeed {
   id: string;
@@ -46,7 +46,7 @@ export function createArtifactsClient(options: ArtifactsOptions): ArtifactsClien
         signal: AbortSignal.timeout(30_000),
       });
     } catch (error) {
-      throw new CloudError(`Azure Artifacts ${what}: no answer (${(error as Error).message})`, { service: "artifacts", isTransient: true });
+      throw new CloudError(`Azure Artifacts ${what}: no answer (${describeFetchError(error)})`, { service: "artifacts", isTransient: true });
     }
     if (res.ok || allow.includes(res.status)) return res;
     const text = await res.text().catch(() => "");

@@ -32,3 +32,11 @@ export function parseRetryAfter(value: string | null | undefined, now = Date.now
   const at = Date.parse(value);
   return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
+
+/** fetch() says only "fetch failed"; the cause says why (ECONNREFUSED, a certificate error, a timeout). */
+export function describeFetchError(error: unknown): string {
+  const e = error as { name?: string; message?: string; cause?: { code?: string; message?: string } };
+  if (e?.name === "TimeoutError") return "timed out";
+  const cause = e?.cause?.code ?? e?.cause?.message;
+  return cause ? `${e.message ?? "fetch failed"}: ${cause}` : (e?.message ?? String(error));
+}

@@ -4,7 +4,7 @@
  * proxies, switch a proxy offline. Repository names are validated before any URL is built.
  */
 import { repositoryNameSchema } from "@/lib/validation/names";
-import { CloudError, isTransientStatus, parseRetryAfter } from "./cloud-error";
+import { CloudError, describeFetchError, isTransientStatus, parseRetryAfter } from "./cloud-error";
 
 export type ProxyFormat = "pypi" | "conda";
 
@@ -74,7 +74,7 @@ export function createNexusClient(options: NexusOptions): NexusClient {
         signal: AbortSignal.timeout(options.timeoutMs ?? 30_000),
       });
     } catch (error) {
-      throw new CloudError(`Nexus at ${options.baseUrl} did not answer: ${(error as Error).message}`, { service: "nexus", isTransient: true });
+      throw new CloudError(`Nexus at ${options.baseUrl} did not answer: ${describeFetchError(error)}`, { service: "nexus", isTransient: true });
     }
     return res;
   }
