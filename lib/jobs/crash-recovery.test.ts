@@ -15,7 +15,9 @@ import { sleep, spawnFixtureWorker, type FixtureWorker } from "@/lib/jobs/test-f
 import { testProviders, useTestDatabase } from "@/lib/testing/test-database";
 
 const RUNS = 20;
-const LEASE_MS = 400;
+// Shorter than a child's start-up, so a killed worker's leases have expired by the time its
+// replacement is ready, yet long enough that a loaded machine does not expire live leases.
+const LEASE_MS = 1_500;
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -46,13 +48,16 @@ describe.concurrent("crash recovery", () => {
           await worker.ready;
           // Kill after a random amount of progress (not time: a busy machine must not starve the
           // runs), plus a random delay so the kill lands mid-step, mid-checkpoint or mid-commit.
-          const target = (await countProgress()) + 3 + Math.floor(Math.random() * 22);
-          while ((await countProgress()) < target && !(await isAllDone())) await sleep(10);
+          const target = (await countProgress()) + 10 + Math.floor(Math.random() * 30);
+          const isAlive = () => worker?.child.exitCode === null && worker.child.signalCode === null;
+          while (isAlive() && (await countProgress()) < target && !(await isAllDone())) await sleep(10);
+          if (!isAlive()) throw new Error(`the worker child exited on its own (${worker.child.exitCode}): ${worker.stderr()}`);
           await sleep(Math.random() * 60);
           if (await isAllDone()) break;
           worker.child.kill("SIGKILL");
           await worker.exited;
           kills++;
+          if (process.env.DEBUG_CRASH) console.info(`${provider} kill ${kills} at ${Date.now() - deadline + 170_000} ms, progress ${await countProgress()}`);
         }
         worker?.child.kill("SIGTERM");
         await worker?.exited;

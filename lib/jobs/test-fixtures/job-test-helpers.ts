@@ -39,6 +39,7 @@ export interface FixtureWorker {
   child: ChildProcess;
   ready: Promise<void>;
   exited: Promise<void>;
+  stderr(): string;
 }
 
 /**
@@ -65,5 +66,5 @@ export function spawnFixtureWorker(env: Record<string, string>): FixtureWorker {
   // Surfaced as a rejection only if a test awaits `ready`.
   ready.catch(() => {});
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  return { child, ready, exited };
+  return { child, ready, exited, stderr: () => stderr };
 }
