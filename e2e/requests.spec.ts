@@ -166,3 +166,68 @@ test("Bilal cannot open Alice's request", async ({ page }) => {
   await page.goto(`/requests/${draftId}`);
   await expect(page.getByRole("heading", { name: "This page does not exist" })).toBeVisible();
 });
+
+test("Carmen approves Alice's request and Alice watches the live timeline reach Ready", async ({ page, baseURL }) => {
+  test.setTimeout(300_000);
+  const run = Date.now().toString(36);
+  const title = `Live feed ${run}`;
+  await signInAs(page, "Alice Chen", "/requests/new");
+  await page.getByLabel("Title", { exact: true }).fill(title);
+  await page.getByLabel("Region", { exact: true }).selectOption("northeurope");
+  await page.getByLabel("Name prefix", { exact: true }).fill(`lv${run.slice(-6)}`.replace(/[^a-z0-9]/g, "").slice(0, 10));
+  await page.getByLabel("Address space", { exact: true }).fill(`10.${(Date.now() % 200) + 30}.0.0/16`);
+  await page.getByRole("button", { name: "Next" }).click();
+  await page.getByLabel("Feed host", { exact: true }).selectOption({ label: "nexus-sandbox (Nexus)" });
+  await page.getByRole("button", { name: "Next" }).click();
+  await page.getByRole("checkbox", { name: /pypi\.org/ }).check();
+  await page.getByRole("checkbox", { name: /conda-forge/ }).check();
+  await page.getByRole("button", { name: "Next" }).click();
+  await page.getByRole("button", { name: "Add an environment" }).click();
+  const env = page.getByRole("group", { name: "Environment 1" });
+  await env.getByLabel("Name", { exact: true }).fill("live-train");
+  await env.getByLabel("pip requirements (requirements.txt)", { exact: true }).fill("tinyml==0.3.0\n");
+  await env.getByLabel("conda packages", { exact: true }).fill("tinyhttp");
+  await page.getByRole("button", { name: "Next" }).click();
+  await expect(page.getByRole("heading", { level: 4, name: /^pip\.conf/ })).toBeVisible({ timeout: 20_000 });
+  await page.getByRole("button", { name: "Submit request" }).click();
+  await expect(page).toHaveURL(/\/requests\/[a-z0-9]+\?submitted=1$/, { timeout: 20_000 });
+  const requestId = new URL(page.url()).pathname.split("/").at(-1) ?? "";
+
+  // The approval belongs to the approval queue; here it goes through its REST API as Carmen.
+  await page.context().clearCookies();
+  await signInAs(page, "Carmen Diaz");
+  const decision = await page.request.post(`/api/v1/approvals/requests/${requestId}/decision`, {
+    headers: { Origin: new URL(baseURL ?? "").origin },
+    data: { decision: "approve", reason: "Approved upstreams only, small environment" },
+  });
+  expect(decision.status(), await decision.text()).toBe(200);
+
+  await page.context().clearCookies();
+  await signInAs(page, "Alice Chen", `/requests/${requestId}`);
+  await expect(page.getByRole("heading", { level: 1, name: title })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "ARM deployments" })).toBeVisible({ timeout: 60_000 });
+  await page.screenshot({ path: `${ARTIFACTS}/requests-detail-provisioning.png`, fullPage: true });
+
+  // Follow the live timeline to Ready. A failed stage shows its next step; Retry resumes from it.
+  const built = page.locator('[data-testid="stage-environment-build"][data-state="succeeded"]');
+  const failed = page.locator('[data-testid^="stage-"][data-state="failed"]');
+  for (let attempt = 0; ; attempt++) {
+    const outcome = await Promise.race([
+      built.waitFor({ timeout: 240_000 }).then(() => "ready" as const, () => "timeout" as const),
+      failed.first().waitFor({ timeout: 240_000 }).then(() => "failed" as const, () => "timeout" as const),
+    ]);
+    if (outcome === "ready") break;
+    expect(outcome, "provisioning neither finished nor failed").toBe("failed");
+    expect(attempt, `still failing after a retry: ${await page.getByText("What went wrong").locator("..").textContent()}`).toBe(0);
+    await expect(page.getByText("Next step:")).toBeVisible();
+    await page.screenshot({ path: `${ARTIFACTS}/requests-detail-failed.png`, fullPage: true });
+    await page.getByRole("button", { name: "Retry from the failed step" }).click();
+    await expect(page.getByText(/^Retrying/)).toBeVisible();
+    await expect(failed).toHaveCount(0, { timeout: 30_000 });
+  }
+  await expect(page.getByText("Ready", { exact: true })).toBeVisible();
+  await expect(page.getByTestId("timeline-events")).toContainText("built");
+  await expect(page.getByRole("button", { name: "Cancel request" })).toHaveCount(0);
+  await expectAccessible(page, "request detail");
+  await page.screenshot({ path: `${ARTIFACTS}/requests-detail-ready.png`, fullPage: true });
+});

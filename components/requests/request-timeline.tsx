@@ -185,7 +185,7 @@ export function RequestTimeline({ initial, initialEvents, canAct }: { initial: T
         {events.length === 0 ? (
           <p className="text-sm text-slate-600">Nothing has happened yet. Events appear here as soon as provisioning starts.</p>
         ) : (
-          <ol className="max-h-96 space-y-1 overflow-auto rounded-xl border border-slate-200 bg-white p-3 font-mono text-xs" data-testid="timeline-events">
+          <ol tabIndex={0} aria-labelledby="events-heading" className="max-h-96 space-y-1 overflow-auto rounded-xl border border-slate-200 bg-white p-3 font-mono text-xs" data-testid="timeline-events">
             {events.map((e) => (
               <li key={e.id} className={e.type.includes("failed") ? "text-red-800" : "text-slate-700"}>
                 <time dateTime={e.at}>{e.at.slice(11, 19)}</time> {e.step ? <span className="text-slate-500">[{e.step}]</span> : null} {e.message}
