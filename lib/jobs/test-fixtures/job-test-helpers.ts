@@ -11,7 +11,7 @@ export const silentLogger: JobLogger = { info: () => {}, warn: () => {}, error: 
 const root = path.resolve(import.meta.dirname, "../../..");
 
 /** Polls until the job is in one of `statuses`; fails with the job's state after `timeoutMs`. */
-export async function waitForStatus(db: PrismaClient, jobId: string, statuses: Job["status"][], timeoutMs = 5_000): Promise<Job> {
+export async function waitForStatus(db: PrismaClient, jobId: string, statuses: Job["status"][], timeoutMs = 15_000): Promise<Job> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const job = await db.job.findUniqueOrThrow({ where: { id: jobId } });
@@ -23,7 +23,7 @@ export async function waitForStatus(db: PrismaClient, jobId: string, statuses: J
   }
 }
 
-export async function waitUntil(check: () => boolean | Promise<boolean>, timeoutMs = 5_000, what = "condition") {
+export async function waitUntil(check: () => boolean | Promise<boolean>, timeoutMs = 15_000, what = "condition") {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
