@@ -35,8 +35,8 @@ const schema = z.object({
     .transform((v) => v === "true" || v === "1"),
   /** Set to use real Azure; unset selects the sandbox cloud. */
   AZURE_SUBSCRIPTION_ID: optionalString.pipe(z.uuid().optional()),
-  /** Set to use a real Entra ID tenant; unset selects the sandbox sign-in. */
   // The GUID, not a domain: the id_token issuer names the GUID and must match exactly.
+  /** Set to use a real Entra ID tenant (its Directory ID); unset selects the sandbox sign-in. */
   ENTRA_TENANT_ID: optionalString.pipe(z.uuid("must be the tenant's Directory (tenant) ID, a GUID").optional()),
   /** The app registration's client id; required with ENTRA_TENANT_ID, fixed in sandbox mode. */
   ENTRA_CLIENT_ID: optionalString.pipe(z.uuid("must be the app registration's Application (client) ID, a GUID").optional()),
