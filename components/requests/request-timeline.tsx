@@ -61,6 +61,8 @@ export function RequestTimeline({ initial, initialEvents, canAct }: { initial: T
         </div>
         {canAct ? (
           <RequestControls
+            // A fresh control (no stale "Retrying…" line) once the request is ready.
+            key={snapshot.status === "READY" ? "ready" : "active"}
             requestId={snapshot.requestId}
             canCancel={CANCELLABLE.includes(snapshot.status)}
             canRetry={(snapshot.status === "FAILED" || snapshot.status === "CANCELLED") && snapshot.job !== null && !["QUEUED", "RUNNING", "WAITING"].includes(snapshot.job.status)}
@@ -161,7 +163,7 @@ export function RequestTimeline({ initial, initialEvents, canAct }: { initial: T
             {snapshot.builds.map((b) => (
               <li key={b.id} className="px-4 py-3 text-sm">
                 <div className="flex flex-wrap items-center justify-between gap-2">
-                  <Link href={`/builds?build=${b.id}`} className="font-medium text-sky-800 underline">
+                  <Link href={`/builds/${b.id}`} className="font-medium text-sky-800 underline">
                     {b.environment} (attempt {b.attempt})
                   </Link>
                   <span>{b.status}</span>
