@@ -1,7 +1,10 @@
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page } from "@playwright/test";
-import { createProposedUpstream, createSubmittedRequest, setTwoPersonRuleDirectly } from "./fixtures/approval-data";
+import { createApprovedUpstreamWithFeed, createProposedUpstream, createSubmittedRequest, setTwoPersonRuleDirectly } from "./fixtures/approval-data";
 import { signInAs } from "./fixtures/sign-in";
+
+// Sign-in, axe and the tsx-run factories take a while on a busy machine; the default 60 s is tight.
+test.describe.configure({ timeout: 150_000 });
 
 async function expectNoSeriousA11yViolations(page: Page) {
   const results = await new AxeBuilder({ page }).analyze();
@@ -64,4 +67,28 @@ test("Dmitri turns the two-person rule on in Admin settings, the queue shows it,
   await page.getByRole("switch", { name: "Two-person rule" }).click();
   await expect(page.getByText("Two-person rule is now off.")).toBeVisible();
   await expect(page.getByRole("table").first()).toContainText("config.changed");
+});
+
+test("Carmen revokes an approved upstream: the team's feed is flagged and its requester is told", async ({ page, browser }) => {
+  const { upstream, feed } = createApprovedUpstreamWithFeed("vision");
+  await signInAs(page, "Carmen Diaz", "/approvals");
+  await page.goto("/approvals");
+  const item = page.getByRole("listitem", { name: `Approved upstream ${upstream.name}` });
+  await expect(item).toContainText(`Used by ${feed.name} (Vision Research)`);
+  await item.getByText(`Revoke ${upstream.name}…`).click();
+  await item.getByLabel(`Why revoke ${upstream.name}?`).fill("Publisher account was compromised");
+  await item.getByRole("button", { name: "Revoke and flag 1 feed" }).click();
+  await expect(page.getByTestId("decision-status")).toHaveText(`${upstream.name} is revoked; 1 feed flagged, and their proxies are being switched offline.`);
+  await expect(page.getByRole("listitem", { name: `Approved upstream ${upstream.name}` })).toHaveCount(0);
+
+  const alice = await browser.newPage();
+  await signInAs(alice, "Alice Chen", "/feeds");
+  await alice.goto("/feeds");
+  const card = alice.getByRole("article", { name: feed.name });
+  await expect(card).toContainText("DEGRADED");
+  await expect(card.getByRole("note")).toContainText(`${upstream.name} was revoked`);
+  await expect(card).toContainText("Flagged: revoked");
+  await expect(alice.getByTestId("notification-count")).toBeVisible();
+  await alice.screenshot({ path: "e2e/artifacts/feeds-flagged.png", fullPage: true });
+  await alice.close();
 });

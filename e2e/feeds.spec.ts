@@ -4,6 +4,9 @@ import { expect, test, type Page } from "@playwright/test";
 import { createReadyFeed, createSubmittedRequest } from "./fixtures/approval-data";
 import { signInAs } from "./fixtures/sign-in";
 
+// Sign-in, axe and the tsx-run factories take a while on a busy machine; the default 60 s is tight.
+test.describe.configure({ timeout: 150_000 });
+
 async function expectNoSeriousA11yViolations(page: Page) {
   const results = await new AxeBuilder({ page }).analyze();
   const serious = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
