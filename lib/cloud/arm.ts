@@ -92,9 +92,14 @@ export function createArmClient(options: ArmOptions): ArmClient {
       const out: ResourceOperation[] = [];
       const visit = async (deployment: string, depth: number) => {
         const ops: DeploymentOperation[] = [];
-        await guard(`listing operations of ${deployment}`, async () => {
+        try {
           for await (const op of deployments.deploymentOperations.list(resourceGroup, deployment)) ops.push(op);
-        });
+        } catch (error) {
+          // A nested deployment is listed as an operation of its parent before ARM knows it
+          // by name: until then it simply has no operations of its own.
+          if (depth > 0 && (error as { statusCode?: number }).statusCode === 404) return;
+          throw toCloudError(`listing operations of ${deployment}`, error);
+        }
         for (const op of ops) {
           const p = op.properties;
           const target = p?.targetResource;

@@ -16,7 +16,7 @@ import { listRecordedRequests, startTestSandbox, type TestSandbox } from "@/sand
 import { PROVISION_REQUEST_KIND } from "./provision-request-job";
 
 const root = path.resolve(import.meta.dirname, "../..");
-const RUNS = 20;
+const RUNS = Number(process.env.CRASH_RUNS ?? 20);
 
 let sandbox: TestSandbox;
 let t: TestDatabase;
@@ -43,8 +43,8 @@ function startWorker(): ChildProcess {
   // its child running for a moment).
   return spawn(process.execPath, ["--import", "tsx", "--conditions", "react-server", "scripts/worker.ts"], {
     cwd: root,
-    stdio: "ignore",
-    env: { ...process.env, DATABASE_URL: t.url, DATA_DIR: dataDir, JOB_POLL_MS: "25", WORKER_LEASE_MS: "3000", WORKER_CONCURRENCY: "20", LOG_LEVEL: "silent" },
+    stdio: process.env.CRASH_DEBUG ? "inherit" : "ignore",
+    env: { ...process.env, DATABASE_URL: t.url, DATA_DIR: dataDir, JOB_POLL_MS: "25", WORKER_LEASE_MS: "3000", WORKER_CONCURRENCY: "20", LOG_LEVEL: process.env.CRASH_DEBUG ? "info" : "silent" },
   });
 }
 
@@ -69,7 +69,7 @@ describe("provisioning survives a worker killed at random points", () => {
     }
 
     let kills = 0;
-    const deadline = Date.now() + 420_000;
+    const deadline = Date.now() + Number(process.env.CRASH_DEADLINE_MS ?? 420_000);
     for (;;) {
       const worker = startWorker();
       const exited = new Promise((resolve) => worker.once("exit", resolve));
@@ -80,7 +80,10 @@ describe("provisioning survives a worker killed at random points", () => {
       await exited;
       if (open === 0) break;
       kills++;
-      if (Date.now() > deadline) throw new Error(`jobs still open after ${kills} kills`);
+      if (Date.now() > deadline) {
+        const open = await t.db.job.findMany({ where: { status: { notIn: ["SUCCEEDED", "FAILED", "CANCELLED"] } }, select: { status: true, currentStep: true, stepAttempts: true, runAfter: true, lastError: true } });
+        throw new Error(`jobs still open after ${kills} kills: ${JSON.stringify(open)}`);
+      }
     }
 
     const jobs = await t.db.job.findMany();
