@@ -10,11 +10,11 @@ export function BuildTrendChart({ points }: { points: TrendPoint[] }) {
       <figcaption className="mb-2 text-sm font-medium text-slate-700">Builds per day (UTC)</figcaption>
       <div aria-hidden="true" className="h-56 w-full">
         <ResponsiveContainer width="100%" height="100%">
-          <BarChart data={points} margin={{ top: 4, right: 8, bottom: 0, left: -16 }}>
+          <BarChart data={points} margin={{ top: 4, right: 8, bottom: 0, left: -16 }} accessibilityLayer={false}>
             <CartesianGrid strokeDasharray="3 3" vertical={false} />
             <XAxis dataKey="day" tickFormatter={(d: string) => d.slice(5)} fontSize={11} />
             <YAxis allowDecimals={false} fontSize={11} />
-            <Tooltip />
+            <Tooltip trigger="hover" />
             <Legend />
             <Bar dataKey="succeeded" name="Succeeded" stackId="a" fill="#059669" isAnimationActive={false} />
             <Bar dataKey="failed" name="Failed" stackId="a" fill="#dc2626" isAnimationActive={false} />

@@ -29,7 +29,7 @@ export async function* readBuildLog(db: PrismaClient, buildId: string, from = 0,
   const first = await db.buildLogChunk.findFirst({ where: { buildId, startByte: { lte: from } }, orderBy: { startByte: "desc" } });
   let seq = first?.seq ?? 0;
   for (;;) {
-    const rows = await db.buildLogChunk.findMany({ where: { buildId, seq: { gte: seq } }, orderBy: { seq: "asc" }, take: 64 });
+    const rows = await db.buildLogChunk.findMany({ where: { buildId, seq: { gte: seq } }, orderBy: { seq: "asc" }, take: 16 });
     if (!rows.length) return;
     for (const row of rows) {
       const bytes = Buffer.from(row.text);

@@ -48,9 +48,10 @@ export async function logTailStart(db: PrismaClient, buildId: string, size: numb
   return chunk?.startByte ?? 0;
 }
 
-/** The chunk boundary at or before `offset`, so a range read from there decodes as whole text. */
+/** The chunk boundary at or before `offset` (or `offset` itself when a chunk ends there), so a range read from it decodes as whole text. */
 export async function logChunkStart(db: PrismaClient, buildId: string, offset: number): Promise<number> {
   if (offset <= 0) return 0;
-  const chunk = await db.buildLogChunk.findFirst({ where: { buildId, startByte: { lte: offset } }, orderBy: { startByte: "desc" }, select: { startByte: true } });
-  return chunk?.startByte ?? 0;
+  const chunk = await db.buildLogChunk.findFirst({ where: { buildId, startByte: { lte: offset } }, orderBy: { startByte: "desc" }, select: { startByte: true, text: true } });
+  if (!chunk) return 0;
+  return chunk.startByte + Buffer.byteLength(chunk.text) <= offset ? offset : chunk.startByte;
 }

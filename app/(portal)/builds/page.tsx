@@ -6,7 +6,6 @@ import { BuildStatusBadge } from "@/components/builds/build-status-badge";
 import { BuildTrendChart } from "@/components/builds/build-trend-chart";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
-import { StatCard } from "@/components/ui/stat-card";
 import { requirePageUser } from "@/lib/auth/require-page-user";
 import { canUseSection } from "@/lib/auth/roles";
 import { buildFiltersSchema, FAILURE_CLASS_LABELS, parseBuildFilters, toSearchParams } from "@/lib/builds/build-filters";
@@ -49,11 +48,11 @@ export default async function BuildsPage({ searchParams }: { searchParams: Promi
 
       <section aria-label="Summary">
         <dl className="mb-6 grid gap-4 sm:grid-cols-2 lg:grid-cols-5">
-          <StatCard label="Running now" value={stats.runningNow} hint={`${stats.queuedNow} queued`} />
-          <StatCard label="Failed in the last 24 h" value={stats.failedLast24h} />
-          <StatCard label="Success rate" value={stats.successRate === null ? "—" : `${(stats.successRate * 100).toFixed(1)} %`} hint={`${stats.finishedInWindow} finished ${windowText(stats.window)}`} />
-          <StatCard label="p50 duration" value={formatDuration(stats.p50DurationMs)} hint={`${stats.durationSample} successful builds`} />
-          <StatCard label="p95 duration" value={formatDuration(stats.p95DurationMs)} hint={windowText(stats.window)} />
+          <SummaryCard label="Running now" value={stats.runningNow} hint={`${stats.queuedNow} queued`} />
+          <SummaryCard label="Failed in the last 24 h" value={stats.failedLast24h} />
+          <SummaryCard label="Success rate" value={stats.successRate === null ? "—" : `${(stats.successRate * 100).toFixed(1)} %`} hint={`${stats.finishedInWindow} finished ${windowText(stats.window)}`} />
+          <SummaryCard label="p50 duration" value={formatDuration(stats.p50DurationMs)} hint={`${stats.durationSample} successful builds`} />
+          <SummaryCard label="p95 duration" value={formatDuration(stats.p95DurationMs)} hint={windowText(stats.window)} />
         </dl>
       </section>
       <div className="mb-6">
@@ -120,3 +119,16 @@ function windowText(window: { from: string; to: string }): string {
   return `${window.from.slice(0, 10)} – ${window.to.slice(0, 10)}`;
 }
 
+
+/** One summary figure; the hint sits inside <dd> so the list stays a valid definition list. */
+function SummaryCard({ label, value, hint }: { label: string; value: string | number; hint?: string }) {
+  return (
+    <div className="rounded-xl border border-slate-200 bg-white p-5 shadow-sm">
+      <dt className="text-sm font-medium text-slate-500">{label}</dt>
+      <dd className="mt-2">
+        <span className="block text-3xl font-semibold tracking-tight text-slate-900">{value}</span>
+        {hint ? <span className="mt-1 block text-xs text-slate-500">{hint}</span> : null}
+      </dd>
+    </div>
+  );
+}
