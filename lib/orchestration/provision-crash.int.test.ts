@@ -50,11 +50,12 @@ function startWorker(): ChildProcess {
 
 describe("provisioning survives a worker killed at random points", () => {
   it(`finishes ${RUNS} runs exactly once, with no repeated deployment, repository or environment version`, async () => {
-    const team = await t.db.team.findUniqueOrThrow({ where: { slug: "vision" } });
     const host = await t.db.feedHost.findFirstOrThrow({ where: { kind: "nexus" } });
     const upstreams = await t.db.upstreamSource.findMany({ where: { status: "approved" } });
     const requestIds: string[] = [];
     for (let i = 0; i < RUNS; i++) {
+      // One team per run: runs of one team would legitimately race to create the same repositories.
+      const team = await t.db.team.create({ data: { slug: `crash-team-${i}`, name: `Crash team ${i}` } });
       const payload = feedRequestSchema.parse({
         teamId: team.id,
         title: `Crash run ${i}`,
@@ -105,7 +106,9 @@ describe("provisioning survives a worker killed at random points", () => {
     expect([...byName.values()].every((n) => n === 1)).toBe(true);
 
     const repoCreates = await listRecordedRequests(sandbox.endpoints.nexus, { method: "POST", pathRegex: "/service/rest/v1/repositories/(pypi|conda)/proxy$" });
-    expect(repoCreates).toHaveLength(2);
+    const createdNames = repoCreates.map((r) => (r.body as { name?: string }).name);
+    expect(createdNames).toHaveLength(RUNS * 2);
+    expect(new Set(createdNames).size).toBe(RUNS * 2);
 
     const versionPuts = await listRecordedRequests(sandbox.endpoints.aml, { method: "PUT", pathRegex: "/environments/train/versions/[^/?]+$" });
     expect(new Set(versionPuts.map((r) => r.path)).size).toBe(versionPuts.length);
