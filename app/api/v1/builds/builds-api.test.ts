@@ -178,6 +178,13 @@ for (const provider of testProviders()) {
       expect(logs.at(-1)?.to).toBe(logSize);
       expect(body).toContain("event: status");
       expect(body).toMatch(/event: end\ndata: .*"FAILED"/);
+      // Resuming exactly where the viewer's snapshot ended sends nothing twice.
+      const resumed = await (await call("[id]/log/stream/route", `/api/v1/builds/${ids.logBuild}/log/stream?from=${logSize}`, ids.logBuild, { cookie: alice })).text();
+      expect(resumed).not.toContain("event: log");
+      expect(resumed).toContain("event: end");
+      const boundary = logs[1]?.from ?? 0;
+      const fromBoundary = await (await call("[id]/log/stream/route", "/x", ids.logBuild, { cookie: alice, headers: { "last-event-id": String(boundary) } })).text();
+      expect(JSON.parse(/event: log\nid: \d+\ndata: (.*)\n/.exec(fromBoundary)?.[1] ?? "{}")).toMatchObject({ from: boundary });
     });
 
     it("returns responses that match the OpenAPI file", async () => {
