@@ -21,10 +21,15 @@ async function expectAccessible(page: Page, label: string) {
 test.beforeAll(async () => {
   // Slow the sandbox's image builds so the live tail has time to show lines arriving.
   await setSandboxPace({ armStepMs: 200, buildStepMs: 5000 });
-  const tsx = path.join(process.cwd(), "node_modules/tsx/dist/cli.mjs");
-  const out = execFileSync(process.execPath, [tsx, "e2e/seed-builds-e2e.ts", run], { env: { ...process.env, DATABASE_URL: `file:./${DATA_DIR}/feedgate.db` }, encoding: "utf8" });
-  Object.assign(envs, JSON.parse(out.trim().split("\n").pop() ?? "{}") as typeof envs);
+  seed("history");
 });
+
+/** Seeds through tsx (Playwright cannot load the generated ESM Prisma client itself). */
+function seed(mode: "history" | "live") {
+  const tsx = path.join(process.cwd(), "node_modules/tsx/dist/cli.mjs");
+  const out = execFileSync(process.execPath, [tsx, "e2e/seed-builds-e2e.ts", run, mode], { env: { ...process.env, DATABASE_URL: `file:./${DATA_DIR}/feedgate.db` }, encoding: "utf8" });
+  Object.assign(envs, JSON.parse(out.trim().split("\n").pop() ?? "{}") as typeof envs);
+}
 
 test.afterAll(async () => {
   await setSandboxPace({ armStepMs: 1500, buildStepMs: 1500 }).catch(() => undefined);
@@ -79,6 +84,7 @@ test("filters live in the URL: reload and a shared link show the same view", asy
 
 test("a running sandbox build's log lines appear live in the viewer", async ({ page }) => {
   test.setTimeout(300_000);
+  seed("live");
   await signInAs(page, "Alice Chen", "/builds");
   const build = await waitForBuild(page, envs.okEnv, (b) => b.status === "PROVISIONING_ACR" || b.status === "RUNNING" || (b.status === "QUEUED" && b.logBytes > 0), 240_000);
   await page.goto(`/builds/${build.id}`);

@@ -2,7 +2,9 @@
  * Data for e2e/builds.spec.ts, run with tsx by the spec (Playwright cannot load the generated
  * ESM Prisma client itself): 160 builds of history in both demo teams, and two real requests whose
  * provisioning jobs the e2e server's worker runs on the sandbox cloud — one builds, one fails.
- *   DATABASE_URL=file:./data/e2e/feedgate.db tsx e2e/seed-builds-e2e.ts <run id>
+ *   DATABASE_URL=file:./data/e2e/feedgate.db tsx e2e/seed-builds-e2e.ts <run id> history|live
+ * `history`: the 160 builds and the failing request; `live`: the request that builds, started
+ * when the live-tail test begins so its build is still running when the page opens.
  * Prints {"okEnv": …, "failEnv": …} on its last line.
  */
 import { seedFleet } from "@/lib/builds/test-fixtures/seed-builds";
@@ -16,11 +18,14 @@ async function main() {
   const db = createDb(url);
   try {
     const [vision, nlp] = await Promise.all([db.team.findUniqueOrThrow({ where: { slug: "vision" } }), db.team.findUniqueOrThrow({ where: { slug: "nlp" } })]);
-    await seedFleet(db, { count: 160, teamIds: [vision.id, nlp.id], workspacesPerTeam: 1, environmentsPerWorkspace: 3, days: 5, prefix: `e2e${run}` });
     const okEnv = `live-${run}`;
     const failEnv = `broken-${run}`;
-    await submitRequest(db, vision.id, run, okEnv, ["tinyml==0.3.0"], 30);
-    await submitRequest(db, vision.id, run, failEnv, ["no-such-package-anywhere==9.9.9"], 31);
+    if (process.argv[3] === "live") {
+      await submitRequest(db, vision.id, run, okEnv, ["tinyml==0.3.0"], 30);
+    } else {
+      await seedFleet(db, { count: 160, teamIds: [vision.id, nlp.id], workspacesPerTeam: 1, environmentsPerWorkspace: 3, days: 5, prefix: `e2e${run}` });
+      await submitRequest(db, vision.id, run, failEnv, ["no-such-package-anywhere==9.9.9"], 31);
+    }
     console.log(JSON.stringify({ okEnv, failEnv }));
   } finally {
     await db.$disconnect();
