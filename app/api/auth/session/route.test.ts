@@ -140,13 +140,15 @@ for (const provider of testProviders()) {
       process.env.SIGN_IN_RATE_LIMIT_PER_MINUTE = "5";
       const { resetEnvCache } = await import("@/lib/env");
       resetEnvCache();
+      // The limiter lives for the process: a fresh address per run keeps the SQLite and PostgreSQL runs apart.
+      const ip = `198.51.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`;
       try {
         const statuses: number[] = [];
-        for (let i = 0; i < 7; i++) statuses.push((await exchangeToken("x.y.z", undefined, { ip: "198.51.100.7" })).status);
+        for (let i = 0; i < 7; i++) statuses.push((await exchangeToken("x.y.z", undefined, { ip })).status);
         expect(statuses.slice(0, 5).every((s) => s !== 429)).toBe(true);
         expect(statuses.slice(5)).toEqual([429, 429]);
         // Another address is unaffected.
-        expect((await exchangeToken("x.y.z", undefined, { ip: "198.51.100.8" })).status).not.toBe(429);
+        expect((await exchangeToken("x.y.z", undefined, { ip: "203.0.113.9" })).status).not.toBe(429);
       } finally {
         process.env.SIGN_IN_RATE_LIMIT_PER_MINUTE = "1000";
         resetEnvCache();
