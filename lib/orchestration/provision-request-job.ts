@@ -421,7 +421,8 @@ export function createProvisionRequestJob(options: ProvisionOptions) {
       const summary = failed.map(([name, s]) => `${name} (${s.failureClass ?? "UNKNOWN"})`).join(", ");
       throw new PermanentStepError(`Environment image build failed: ${summary}. Open the build for the log and guidance, fix the request or the feed, then retry.`, { code: "build_failed" });
     }
-    await db.feedRequest.update({ where: { id: request.id }, data: { status: "READY", completedAt: new Date(), statusReason: null } });
+    // Conditional: a request cancelled while this step ran stays cancelled.
+    await db.feedRequest.updateMany({ where: { id: request.id, status: "PROVISIONING" }, data: { status: "READY", completedAt: new Date(), statusReason: null } });
     return { environments: Object.fromEntries(Object.entries(saved.envs).map(([k, s]) => [k, { version: s.version, outcome: s.outcome ?? null }])) };
   }
 
@@ -437,7 +438,9 @@ export function createProvisionRequestJob(options: ProvisionOptions) {
     } catch (error) {
       const mapped = mapError(error);
       if (mapped instanceof PermanentStepError || ctx.attempt >= ctx.maxAttempts) {
-        await db.feedRequest.update({ where: { id: ctx.payload.requestId }, data: { status: "FAILED", statusReason: `${ctx.step}: ${mapped.message}` } }).catch(() => undefined);
+        await db.feedRequest
+          .updateMany({ where: { id: ctx.payload.requestId, status: { in: ["APPROVED", "PROVISIONING"] } }, data: { status: "FAILED", statusReason: `${ctx.step}: ${mapped.message}` } })
+          .catch(() => undefined);
       }
       throw mapped;
     }
