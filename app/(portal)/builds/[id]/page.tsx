@@ -38,7 +38,7 @@ export default async function BuildPage({ params }: { params: Promise<{ id: stri
   return (
     <>
       <nav aria-label="Breadcrumb" className="mb-2 text-sm">
-        <Link href="/builds" className="text-sky-800 underline-offset-2 hover:underline">Builds</Link>
+        <Link href="/builds" className="text-sky-800 underline underline-offset-2">Builds</Link>
         <span aria-hidden="true" className="mx-1 text-slate-400">/</span>
         <span className="text-slate-600">{build.environmentName}</span>
       </nav>

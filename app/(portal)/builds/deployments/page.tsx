@@ -24,7 +24,7 @@ export default async function DeploymentsPage() {
   return (
     <>
       <nav aria-label="Breadcrumb" className="mb-2 text-sm">
-        <Link href="/builds" className="text-sky-800 underline-offset-2 hover:underline">Builds</Link>
+        <Link href="/builds" className="text-sky-800 underline underline-offset-2">Builds</Link>
       </nav>
       <PageHeader title="Deployments" description="ARM deployments of your teams' requests: progress per resource, and the error of each resource that failed." />
       {deployments.length === 0 ? (
