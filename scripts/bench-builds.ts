@@ -1,14 +1,13 @@
 /**
  * The builds dashboard at fleet scale on one database (DATABASE_URL): seeds 100,000 builds and a
  * 50 MB log, then times the dashboard's server data load (exactly what the page awaits before it
- * renders), filter changes and cursor pages, and streams the 50 MB log while sampling RSS.
+ * renders), filter changes and cursor pages. scripts/bench-log-stream.ts then streams the 50 MB
+ * log in a fresh process (its id is printed as largeLogBuildId).
  * Prints one JSON object. Run by scripts/bench.ts in a child process per database (with the
  * react-server condition the domain modules need), so memory figures do not mix.
  */
-import { setTimeout as sleep } from "node:timers/promises";
 import type { ActingUser } from "@/lib/auth/acting-user";
 import { buildFiltersSchema, type BuildFilters } from "@/lib/builds/build-filters";
-import { readBuildLog } from "@/lib/builds/build-log";
 import { listBuilds } from "@/lib/builds/list-builds";
 import { loadBuildDashboard } from "@/lib/builds/load-build-dashboard";
 import { createDb } from "@/lib/db/client";
@@ -56,7 +55,6 @@ async function main() {
       cursor = page.nextCursor ?? undefined;
     });
 
-    const log = await streamLog(db, seed.largeLogBuildId);
     return {
       builds: seed.builds,
       seedSeconds: round(seed.seconds),
@@ -67,11 +65,7 @@ async function main() {
       filterChangeP95Ms: filterChange.p95,
       filterChangeMemberP95Ms: filterChangeMember.p95,
       nextPageP95Ms: nextPage.p95,
-      logBytes: log.bytes,
-      logStreamSeconds: log.seconds,
-      logStreamMBps: round(log.bytes / 1048576 / log.seconds),
-      logStreamPeakRssDeltaMB: log.peakRssDeltaMb,
-      logStreamBaselineRssMB: log.baselineRssMb,
+      largeLogBuildId: seed.largeLogBuildId,
     };
   } finally {
     await db.$disconnect();
@@ -89,29 +83,6 @@ async function timeRuns(fn: () => Promise<unknown>): Promise<{ p50: number; p95:
   times.sort((a, b) => a - b);
   const at = (p: number) => round(times[Math.max(0, Math.ceil(p * times.length) - 1)] ?? Number.NaN);
   return { p50: at(0.5), p95: at(0.95) };
-}
-
-async function streamLog(db: ReturnType<typeof createDb>, buildId: string) {
-  const gc = (globalThis as { gc?: () => void }).gc;
-  gc?.();
-  await sleep(50);
-  const baseline = process.memoryUsage().rss;
-  let peak = baseline;
-  const sampler = setInterval(() => {
-    peak = Math.max(peak, process.memoryUsage.rss());
-  }, 5);
-  const t0 = performance.now();
-  let bytes = 0;
-  // Exactly what GET /api/v1/builds/{id}/log streams: readBuildLog's rows, consumed and dropped.
-  for await (const chunk of readBuildLog(db, buildId)) {
-    bytes += chunk.length;
-    // better-sqlite3 answers synchronously, so timers may not fire while streaming: sample here too.
-    peak = Math.max(peak, process.memoryUsage.rss());
-  }
-  const seconds = (performance.now() - t0) / 1000;
-  clearInterval(sampler);
-  peak = Math.max(peak, process.memoryUsage().rss);
-  return { bytes, seconds: round(seconds), peakRssDeltaMb: round((peak - baseline) / 1048576), baselineRssMb: round(baseline / 1048576) };
 }
 
 function round(n: number): number {
