@@ -3,7 +3,9 @@
  *  - the builds dashboard at fleet scale (scripts/bench-builds.ts) on SQLite and on PostgreSQL
  *    (TEST_POSTGRES_URL, default postgresql://postgres@127.0.0.1:5432/test; a fresh database is
  *    created and dropped), each in its own child process so RSS figures do not mix;
- *  - benchSandbox (sandbox/bench.ts) and benchJobs (lib/jobs/bench.ts) when those modules exist.
+ *  - benchSandbox (sandbox/bench.ts) and benchJobs (lib/jobs/bench.ts) when those modules exist;
+ *  - benchProvisioning (lib/orchestration/bench.ts): cloud calls per completed request, with the
+ *    sandbox CA trusted from process start (NODE_EXTRA_CA_CERTS).
  * Goals: dashboard first page and filter change p95 < 300 ms; the 50 MB log streams with a peak
  * RSS delta far below its size.
  */
@@ -14,6 +16,7 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { Client } from "pg";
+import { ensureSandboxCa } from "../sandbox/core/tls";
 
 type Figures = Record<string, number | string>;
 const require = createRequire(import.meta.url);
@@ -46,6 +49,13 @@ async function main() {
     ["jobs", "lib/jobs/bench.ts", "benchJobs"],
   ] as const) {
     if (existsSync(path.join(root, file))) results[label] = runChild(["scripts/bench-module.ts", file, fn], {});
+  }
+  const caDir = mkdtempSync(path.join(tmpdir(), "feedgate-bench-ca-"));
+  try {
+    const ca = ensureSandboxCa(caDir);
+    results.provisioning = runChild(["scripts/bench-module.ts", "lib/orchestration/bench.ts", "benchProvisioning"], { NODE_EXTRA_CA_CERTS: ca.caCertFile, SANDBOX_CA_DIR: caDir });
+  } finally {
+    rmSync(caDir, { recursive: true, force: true });
   }
   printTable(results);
   console.log(JSON.stringify(results, null, 2));

@@ -18,9 +18,11 @@ import { createProvisionRequestJob, PROVISION_REQUEST_KIND } from "./provision-r
 
 const RUNS = 5;
 
-export async function benchProvisioning(options: { caDir: string }): Promise<Record<string, number | string>> {
+export async function benchProvisioning(options: { caDir?: string } = {}): Promise<Record<string, number | string>> {
+  const caDir = options.caDir ?? process.env.SANDBOX_CA_DIR;
+  if (!caDir) throw new Error("benchProvisioning needs the sandbox CA directory (SANDBOX_CA_DIR), trusted through NODE_EXTRA_CA_CERTS");
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "feedgate-bench-provision-"));
-  const sandbox = await startSandbox({ dataDir, caDir: options.caDir, pace: { armStepMs: 5, buildStepMs: 5 }, recorderCapacity: 100_000 });
+  const sandbox = await startSandbox({ dataDir, caDir, pace: { armStepMs: 5, buildStepMs: 5 }, recorderCapacity: 100_000 });
   const t = await createThrowawayDatabase("sqlite");
   const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
   const worker = createWorker({
