@@ -7,15 +7,10 @@
  * Runs against throwaway databases only; needs the react-server condition like the worker.
  */
 import "server-only";
-import { execFileSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
-import { createRequire } from "node:module";
-import os from "node:os";
-import path from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
-import { Client } from "pg";
-import { createDb, type PrismaClient } from "@/lib/db/client";
+import type { PrismaClient } from "@/lib/db/client";
+import { createThrowawayDatabase } from "@/lib/db/throwaway-database";
 import { createWorker, type JobLogger } from "@/lib/jobs/create-worker";
 import { defineJob, type JobDefinition } from "@/lib/jobs/define-job";
 import { enqueueJob } from "@/lib/jobs/enqueue-job";
@@ -92,55 +87,11 @@ async function measureIdleCpu(db: PrismaClient): Promise<{ cpuMs: number; percen
   return { cpuMs, percent: (cpuMs / elapsed) * 100 };
 }
 
+/** A throwaway migrated database, prepared for jobs as the worker prepares its own. */
 async function createBenchDatabase(provider: "sqlite" | "postgresql", serverUrl?: string) {
-  const id = `feedgate_bench_${randomUUID().replaceAll("-", "").slice(0, 12)}`;
-  if (provider === "sqlite") {
-    const dir = mkdtempSync(path.join(os.tmpdir(), "feedgate-bench-"));
-    const url = `file:${path.join(dir, "bench.db")}`;
-    migrate(url);
-    const db = createDb(url);
-    await prepareJobDatabase(db, url);
-    return {
-      db,
-      drop: async () => {
-        await db.$disconnect();
-        rmSync(dir, { recursive: true, force: true });
-      },
-    };
-  }
-  if (!serverUrl) throw new Error("a PostgreSQL server URL is required");
-  await runAdminSql(serverUrl, `CREATE DATABASE "${id}"`);
-  const u = new URL(serverUrl);
-  u.pathname = `/${id}`;
-  migrate(u.toString());
-  const db = createDb(u.toString());
-  return {
-    db,
-    drop: async () => {
-      await db.$disconnect();
-      await runAdminSql(serverUrl, `DROP DATABASE IF EXISTS "${id}" WITH (FORCE)`);
-    },
-  };
-}
-
-/** The project's own offline migrate script, as `npm start` and the test harness use it. */
-function migrate(url: string) {
-  const require = createRequire(import.meta.url);
-  execFileSync(process.execPath, [require.resolve("tsx/cli"), "scripts/prisma-migrate.ts", "deploy"], {
-    cwd: path.resolve(import.meta.dirname, "../.."),
-    env: { ...process.env, DATABASE_URL: url },
-    stdio: "pipe",
-  });
-}
-
-async function runAdminSql(serverUrl: string, sql: string) {
-  const client = new Client({ connectionString: serverUrl });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
+  const t = await createThrowawayDatabase(provider, serverUrl);
+  await prepareJobDatabase(t.db, t.url);
+  return t;
 }
 
 function round(value: number, digits = 2): number {

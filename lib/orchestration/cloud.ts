@@ -10,19 +10,10 @@ import { createArmClient, type ArmClient } from "@/lib/cloud/arm";
 import { createArtifactsClient, type ArtifactsClient } from "@/lib/cloud/artifacts";
 import { resolveCredentialRef, SandboxTokenCredential } from "@/lib/cloud/credentials";
 import { createNexusClient, type NexusClient } from "@/lib/cloud/nexus";
+import type { SandboxEndpoints } from "@/sandbox/main";
 
-/** What `npm run sandbox` writes to data/sandbox/endpoints.json. */
-export interface SandboxEndpointsFile {
-  arm: string;
-  aml: string;
-  amlDataPlane: string;
-  nexus: string;
-  nexusAdminPasswordFile: string;
-  artifacts: string;
-  artifactsPatFile: string;
-  blob: string;
-  caCertFile: string;
-}
+/** What `npm run sandbox` writes to data/sandbox/endpoints.json (a type only: no sandbox code loads here). */
+export type SandboxEndpointsFile = SandboxEndpoints;
 
 export const SANDBOX_SUBSCRIPTION_ID = "00000000-0000-4000-8000-00000000feed";
 
