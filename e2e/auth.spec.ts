@@ -87,9 +87,10 @@ test("pages carry a nonce CSP and the other security headers", async ({ request 
   expect(res.headers()["x-correlation-id"]).toMatch(/^[\w-]{36}$/);
 });
 
-test("mutating APIs refuse other origins and anonymous callers", async ({ request }) => {
+test("mutating APIs refuse other origins and anonymous callers", async ({ request, baseURL }) => {
   expect((await request.post("/api/auth/nonce", { headers: { origin: "https://evil.example" } })).status()).toBe(403);
-  expect((await request.post("/api/v1/upstreams/x/decision", { headers: { origin: "http://localhost:3100" }, data: { decision: "approve", reason: "no session" } })).status()).toBe(401);
+  const origin = new URL(baseURL ?? "http://localhost:3100").origin;
+  expect((await request.post("/api/v1/upstreams/x/decision", { headers: { origin }, data: { decision: "approve", reason: "no session" } })).status()).toBe(401);
 });
 
 test("the Admin audit trail lists sign-ins and sign-outs and filters them", async ({ page }) => {

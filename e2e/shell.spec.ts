@@ -1,13 +1,7 @@
 import { expect, test } from "@playwright/test";
 import { signInAs } from "./fixtures/sign-in";
 
-const SECTIONS = [
-  { label: "Requests", heading: "Requests", empty: "No requests yet" },
-  { label: "Feeds", heading: "Feeds", empty: "No feeds yet" },
-  { label: "Approvals", heading: "Approvals", empty: "Nothing awaits a decision" },
-  { label: "Builds", heading: "Builds", empty: "No builds yet" },
-  { label: "Admin", heading: "Admin", empty: "Administration is on its way" },
-];
+const SECTIONS = ["Requests", "Feeds", "Approvals", "Builds", "Admin"].map((label) => ({ label, heading: label }));
 
 // The Admin sees every section, so the whole shell can be walked.
 test.beforeEach(async ({ page }) => {
@@ -29,7 +23,8 @@ test("every navigation entry opens its page and marks itself current", async ({ 
   for (const s of SECTIONS) {
     await nav.getByRole("link", { name: s.label }).click();
     await expect(page.getByRole("heading", { level: 1, name: s.heading })).toBeVisible();
-    await expect(page.getByRole("heading", { name: s.empty })).toBeVisible();
+    // The sections hold real data now, which other journeys change: check the page rendered, not its rows.
+    await expect(page.getByText("Something went wrong on our side")).toHaveCount(0);
     await expect(nav.getByRole("link", { name: s.label })).toHaveAttribute("aria-current", "page");
     await page.screenshot({ path: `e2e/artifacts/shell-${s.label.toLowerCase()}.png`, fullPage: true });
   }
