@@ -3,7 +3,7 @@ import { defineConfig } from "@playwright/test";
 
 /**
  * E2E against a real `npm start` on its own port, database and data folder, in Debian's Chromium.
- * Never `playwright install`: the browser comes from apt (see .ci/run).
+ * The browser is Debian's chromium, installed by .ci/run; Playwright never downloads its own.
  */
 const port = Number(process.env.E2E_PORT ?? 3100);
 const baseURL = `http://localhost:${port}`;
