@@ -1,50 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createWorker, type JobWorker } from "@/lib/jobs/create-worker";
+import { describe, expect, it } from "vitest";
 import { enqueueJob } from "@/lib/jobs/enqueue-job";
-import { createTestDatabase, type TestDatabase } from "@/lib/testing/test-database";
+import { setUpSandboxWorld } from "@/lib/testing/sandbox-world";
 import type { FeedRequestInput } from "@/lib/validation/feed-request";
 import { feedRequestSchema } from "@/lib/validation/feed-request";
-import { seedDemoData } from "@/prisma/seed";
-import { addFault, clearFaults, listRecordedRequests, startTestSandbox, type TestSandbox } from "@/sandbox/testing";
+import { addFault, clearFaults, listRecordedRequests } from "@/sandbox/testing";
 import { writeFileSync } from "node:fs";
 import path from "node:path";
-import { createSandboxCloud } from "./cloud";
 import { createProvisionRequestJob, PROVISION_REQUEST_KIND } from "./provision-request-job";
 
-let sandbox: TestSandbox;
-let t: TestDatabase;
-let worker: JobWorker;
-const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
-
-beforeAll(async () => {
-  sandbox = await startTestSandbox();
-  t = await createTestDatabase("sqlite");
-  await seedDemoData(t.db, { nexusBaseUrl: sandbox.endpoints.nexus });
-  // The seeded host's credential lives where this sandbox wrote it.
-  await t.db.feedHost.updateMany({ data: { credentialRef: `file:${sandbox.endpoints.nexusAdminPasswordFile}` } });
-  const cloud = createSandboxCloud(sandbox.endpoints);
-  worker = createWorker({
-    db: t.db,
-    owner: "test-worker",
-    jobs: [createProvisionRequestJob({ db: t.db, cloud, pollMs: 20 })],
-    leaseMs: 5_000,
-    idlePollMs: { min: 10, max: 50 },
-    backoff: { baseMs: 10, capMs: 50 },
-    logger: silent,
-  });
-  worker.start();
-});
-
-afterAll(async () => {
-  await worker?.stop({ graceMs: 1000 });
-  await t?.drop();
-  await sandbox?.stop();
-});
+const world = setUpSandboxWorld(({ db, cloud }) => [createProvisionRequestJob({ db, cloud, pollMs: 20 })]);
 
 async function submit(overrides: Partial<FeedRequestInput> = {}, prefix = `p${Math.random().toString(36).slice(2, 7)}`) {
-  const team = await t.db.team.findUniqueOrThrow({ where: { slug: "vision" } });
-  const host = await t.db.feedHost.findFirstOrThrow({ where: { kind: "nexus" } });
-  const upstreams = await t.db.upstreamSource.findMany({ where: { status: "approved" } });
+  const team = await world.t.db.team.findUniqueOrThrow({ where: { slug: "vision" } });
+  const host = await world.t.db.feedHost.findFirstOrThrow({ where: { kind: "nexus" } });
+  const upstreams = await world.t.db.upstreamSource.findMany({ where: { status: "approved" } });
   const payload = feedRequestSchema.parse({
     teamId: team.id,
     title: "Vision feed",
@@ -54,15 +23,15 @@ async function submit(overrides: Partial<FeedRequestInput> = {}, prefix = `p${Ma
     environments: [{ name: "train", baseImage: "mcr.microsoft.com/azureml/openmpi4.1.0-ubuntu22.04:latest", conda: [], pip: [] }],
     ...overrides,
   });
-  const request = await t.db.feedRequest.create({ data: { teamId: team.id, submittedById: "test", title: payload.title, payload, status: "APPROVED" } });
-  const job = await enqueueJob(t.db, { kind: PROVISION_REQUEST_KIND, subject: `request:${request.id}`, payload: { requestId: request.id, upstreamIds: payload.upstreamIds } });
+  const request = await world.t.db.feedRequest.create({ data: { teamId: team.id, submittedById: "test", title: payload.title, payload, status: "APPROVED" } });
+  const job = await enqueueJob(world.t.db, { kind: PROVISION_REQUEST_KIND, subject: `request:${request.id}`, payload: { requestId: request.id, upstreamIds: payload.upstreamIds } });
   return { request, job };
 }
 
 async function settle(jobId: string, timeoutMs = 120_000) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const job = await t.db.job.findUniqueOrThrow({ where: { id: jobId } });
+    const job = await world.t.db.job.findUniqueOrThrow({ where: { id: jobId } });
     if (["SUCCEEDED", "FAILED", "CANCELLED"].includes(job.status)) return job;
     if (Date.now() > deadline) throw new Error(`job ${jobId} still ${job.status} (${job.currentStep})`);
     await new Promise((r) => setTimeout(r, 50));
@@ -75,35 +44,35 @@ describe("provision-request against the sandbox cloud", () => {
       environments: [{ name: "train", baseImage: "mcr.microsoft.com/azureml/openmpi4.1.0-ubuntu22.04:latest", pip: ["tinyml==0.3.0"], conda: ["tinyhttp"] }],
     });
     const done = await settle(job.id);
-    const events = await t.db.jobEvent.findMany({ where: { jobId: job.id }, orderBy: { id: "asc" } });
-    const lastBuild = await t.db.environmentBuild.findFirst({ where: { environmentName: "train" }, orderBy: { queuedAt: "desc" } });
-    const buildLog = lastBuild ? (await t.db.buildLogChunk.findMany({ where: { buildId: lastBuild.id }, orderBy: { seq: "asc" } })).map((c) => c.text).join("") : "";
+    const events = await world.t.db.jobEvent.findMany({ where: { jobId: job.id }, orderBy: { id: "asc" } });
+    const lastBuild = await world.t.db.environmentBuild.findFirst({ where: { environmentName: "train" }, orderBy: { queuedAt: "desc" } });
+    const buildLog = lastBuild ? (await world.t.db.buildLogChunk.findMany({ where: { buildId: lastBuild.id }, orderBy: { seq: "asc" } })).map((c) => c.text).join("") : "";
     expect(done.lastError, `${events.map((e) => e.message).join("\n")}\n${buildLog}`).toBeNull();
     expect(done.status).toBe("SUCCEEDED");
 
-    const stored = await t.db.feedRequest.findUniqueOrThrow({ where: { id: request.id }, include: { feed: true } });
+    const stored = await world.t.db.feedRequest.findUniqueOrThrow({ where: { id: request.id }, include: { feed: true } });
     expect(stored.status).toBe("READY");
     expect(stored.feed?.pipIndexUrl).toMatch(/\/repository\/vision-pypi-org-pypi\/simple\/$/);
     expect(stored.feed?.condaChannelUrl).toMatch(/\/repository\/vision-conda-forge-conda\/$/);
     expect(stored.feed?.status).toBe("READY");
 
-    const ws = await t.db.workspace.findFirstOrThrow({ where: { resourceGroup: { startsWith: "rg-feedgate-" } } });
+    const ws = await world.t.db.workspace.findFirstOrThrow({ where: { resourceGroup: { startsWith: "rg-feedgate-" } } });
     expect(ws.publicNetworkAccess).toBe("Disabled");
     expect(ws.imageBuildCompute).toBe("cluster001");
 
-    const build = await t.db.environmentBuild.findFirstOrThrow({ where: { environmentName: "train" }, orderBy: { queuedAt: "desc" } });
+    const build = await world.t.db.environmentBuild.findFirstOrThrow({ where: { environmentName: "train" }, orderBy: { queuedAt: "desc" } });
     expect(build.status).toBe("SUCCEEDED");
     expect(build.logBytes).toBeGreaterThan(0);
-    const log = (await t.db.buildLogChunk.findMany({ where: { buildId: build.id }, orderBy: { seq: "asc" } })).map((c) => c.text).join("");
+    const log = (await world.t.db.buildLogChunk.findMany({ where: { buildId: build.id }, orderBy: { seq: "asc" } })).map((c) => c.text).join("");
     expect(log).toContain("Successfully built");
 
-    const deployments = await t.db.deployment.findMany({ where: { requestId: request.id } });
+    const deployments = await world.t.db.deployment.findMany({ where: { requestId: request.id } });
     expect(deployments).toHaveLength(1);
     expect(deployments[0]?.state).toBe("Succeeded");
     expect(JSON.stringify(deployments[0]?.operations)).toContain("Microsoft.MachineLearningServices/workspaces");
 
     // Exactly once on the wire: one deployment PUT, one create per repository, one environment version.
-    const puts = await listRecordedRequests(sandbox.endpoints.arm, { method: "PUT", pathRegex: `deployments/feedgate-ws-${request.id}` });
+    const puts = await listRecordedRequests(world.sandbox.endpoints.arm, { method: "PUT", pathRegex: `deployments/feedgate-ws-${request.id}` });
     expect(puts).toHaveLength(1);
   });
 
@@ -113,58 +82,58 @@ describe("provision-request against the sandbox cloud", () => {
     });
     const done = await settle(job.id);
     expect(done.status).toBe("FAILED");
-    const build = await t.db.environmentBuild.findFirstOrThrow({ where: { environmentName: "broken" } });
+    const build = await world.t.db.environmentBuild.findFirstOrThrow({ where: { environmentName: "broken" } });
     expect(build.status).toBe("FAILED");
     expect(build.failureClass).toBe("PACKAGE_NOT_FOUND");
-    const stored = await t.db.feedRequest.findUniqueOrThrow({ where: { id: request.id } });
+    const stored = await world.t.db.feedRequest.findUniqueOrThrow({ where: { id: request.id } });
     expect(stored.status).toBe("FAILED");
     expect(stored.statusReason).toMatch(/PACKAGE_NOT_FOUND/);
-    const warning = await t.db.jobEvent.findFirst({ where: { jobId: job.id, type: "preflight.warning" } });
+    const warning = await world.t.db.jobEvent.findFirst({ where: { jobId: job.id, type: "preflight.warning" } });
     expect(warning?.message).toMatch(/no-such-package-anywhere is not on the feed/);
   });
 
   it("names the failing ARM resource when a deployment fails", async () => {
     const prefix = "kvfail";
     // The template names the vault kv-{prefix}-{suffix from uniqueString(resourceGroup().id)}, as the quickstart does.
-    await addFault(sandbox.endpoints.arm, { kind: "deployment-failure", resourceName: `kv-${prefix}-*` });
+    await addFault(world.sandbox.endpoints.arm, { kind: "deployment-failure", resourceName: `kv-${prefix}-*` });
     try {
       const { request, job } = await submit({}, prefix);
       const done = await settle(job.id);
       expect(done.status).toBe("FAILED");
-      const stored = await t.db.feedRequest.findUniqueOrThrow({ where: { id: request.id } });
+      const stored = await world.t.db.feedRequest.findUniqueOrThrow({ where: { id: request.id } });
       expect(stored.statusReason).toMatch(/Microsoft\.KeyVault\/vaults 'kv-/);
     } finally {
-      await clearFaults(sandbox.endpoints.arm);
+      await clearFaults(world.sandbox.endpoints.arm);
     }
   });
 
   it("rides out throttling: Nexus 429s with Retry-After and ARM 503s end in success", async () => {
-    await addFault(sandbox.endpoints.nexus, { kind: "status", status: 429, retryAfterSeconds: 1, method: "GET", path: "/service/rest/v1/repositories/", times: 2 });
-    await addFault(sandbox.endpoints.arm, { kind: "status", status: 503, method: "GET", path: "/deployments/feedgate-ws-", times: 2 });
+    await addFault(world.sandbox.endpoints.nexus, { kind: "status", status: 429, retryAfterSeconds: 1, method: "GET", path: "/service/rest/v1/repositories/", times: 2 });
+    await addFault(world.sandbox.endpoints.arm, { kind: "status", status: 503, method: "GET", path: "/deployments/feedgate-ws-", times: 2 });
     try {
       const { job } = await submit();
       const done = await settle(job.id);
       expect(done.status, done.lastError ?? "").toBe("SUCCEEDED");
-      const throttled = await listRecordedRequests(sandbox.endpoints.nexus, { method: "GET", pathRegex: "/service/rest/v1/repositories/" });
+      const throttled = await listRecordedRequests(world.sandbox.endpoints.nexus, { method: "GET", pathRegex: "/service/rest/v1/repositories/" });
       expect(throttled.filter((r) => r.status === 429)).toHaveLength(2);
-      const retryEvents = await t.db.jobEvent.findMany({ where: { jobId: job.id, type: { contains: "retry" } } });
+      const retryEvents = await world.t.db.jobEvent.findMany({ where: { jobId: job.id, type: { contains: "retry" } } });
       expect(retryEvents.length).toBeGreaterThan(0);
-      const unavailable = await listRecordedRequests(sandbox.endpoints.arm, { method: "GET", pathRegex: "/deployments/feedgate-ws-" });
+      const unavailable = await listRecordedRequests(world.sandbox.endpoints.arm, { method: "GET", pathRegex: "/deployments/feedgate-ws-" });
       expect(unavailable.filter((r) => r.status === 503)).toHaveLength(2);
     } finally {
-      await clearFaults(sandbox.endpoints.nexus);
-      await clearFaults(sandbox.endpoints.arm);
+      await clearFaults(world.sandbox.endpoints.nexus);
+      await clearFaults(world.sandbox.endpoints.arm);
     }
   });
 
   it("fails with words a person can act on when the feed host's credentials are wrong", async () => {
-    const wrong = path.join(sandbox.dataDir, "wrong.password");
+    const wrong = path.join(world.sandbox.dataDir, "wrong.password");
     writeFileSync(wrong, "not-the-password");
-    const host = await t.db.feedHost.create({ data: { name: "nexus-wrong-creds", kind: "nexus", baseUrl: sandbox.endpoints.nexus, credentialRef: `file:${wrong}` } });
+    const host = await world.t.db.feedHost.create({ data: { name: "nexus-wrong-creds", kind: "nexus", baseUrl: world.sandbox.endpoints.nexus, credentialRef: `file:${wrong}` } });
     const { request, job } = await submit({ feedHost: { mode: "existing", hostId: host.id } });
     const done = await settle(job.id);
     expect(done.status).toBe("FAILED");
-    const stored = await t.db.feedRequest.findUniqueOrThrow({ where: { id: request.id } });
+    const stored = await world.t.db.feedRequest.findUniqueOrThrow({ where: { id: request.id } });
     expect(stored.status).toBe("FAILED");
     expect(stored.statusReason).toMatch(/^feed-registration: Nexus .* failed \(401\): Nexus refused the credentials/);
     // No retries burned on a 401: it cannot fix itself.

@@ -1,44 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { actingUser, readyFeed, uniqueSuffix } from "@/lib/approvals/test-fixtures/approval-fixtures";
 import { createNexusClient } from "@/lib/cloud/nexus";
-import { createWorker, type JobWorker } from "@/lib/jobs/create-worker";
-import { createSandboxCloud } from "@/lib/orchestration/cloud";
-import { createTestDatabase, type TestDatabase } from "@/lib/testing/test-database";
-import { seedDemoData } from "@/prisma/seed";
-import { basicAuth, startTestSandbox, type TestSandbox } from "@/sandbox/testing";
+import { setUpSandboxWorld } from "@/lib/testing/sandbox-world";
+import { basicAuth } from "@/sandbox/testing";
 import { revokeUpstream } from "./revoke-upstream";
 import { createSwitchProxiesOfflineJob } from "./switch-proxies-offline-job";
 
-let sandbox: TestSandbox;
-let t: TestDatabase;
-let worker: JobWorker;
-const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
-
-beforeAll(async () => {
-  sandbox = await startTestSandbox();
-  t = await createTestDatabase("sqlite");
-  await seedDemoData(t.db, { nexusBaseUrl: sandbox.endpoints.nexus, nexusCredentialRef: `file:${sandbox.endpoints.nexusAdminPasswordFile}` });
-  worker = createWorker({
-    db: t.db,
-    owner: "revoke-test-worker",
-    jobs: [createSwitchProxiesOfflineJob({ db: t.db, cloud: createSandboxCloud(sandbox.endpoints) })],
-    leaseMs: 5_000,
-    idlePollMs: { min: 10, max: 50 },
-    backoff: { baseMs: 10, capMs: 50 },
-    logger: silent,
-  });
-  worker.start();
-});
-
-afterAll(async () => {
-  await worker?.stop({ graceMs: 1000 });
-  await t?.drop();
-  await sandbox?.stop();
-});
+const world = setUpSandboxWorld(({ db, cloud }) => [createSwitchProxiesOfflineJob({ db, cloud })], "revoke-test-worker");
 
 /** What Nexus itself reports, over its REST API, for one repository. */
 async function nexusRepository(name: string): Promise<{ online: boolean }> {
-  const res = await fetch(`${sandbox.endpoints.nexus}/service/rest/v1/repositories/${name}`, { headers: { Authorization: basicAuth("admin", sandbox.nexusAdminPassword), Accept: "application/json" } });
+  const res = await fetch(`${world.sandbox.endpoints.nexus}/service/rest/v1/repositories/${name}`, { headers: { Authorization: basicAuth("admin", world.sandbox.nexusAdminPassword), Accept: "application/json" } });
   expect(res.status).toBe(200);
   return (await res.json()) as { online: boolean };
 }
@@ -46,7 +18,7 @@ async function nexusRepository(name: string): Promise<{ online: boolean }> {
 async function settle(jobId: string) {
   const deadline = Date.now() + 60_000;
   for (;;) {
-    const job = await t.db.job.findUniqueOrThrow({ where: { id: jobId } });
+    const job = await world.t.db.job.findUniqueOrThrow({ where: { id: jobId } });
     if (["SUCCEEDED", "FAILED", "CANCELLED"].includes(job.status)) return job;
     if (Date.now() > deadline) throw new Error(`job still ${job.status}`);
     await new Promise((r) => setTimeout(r, 50));
@@ -55,31 +27,31 @@ async function settle(jobId: string) {
 
 describe("revoking an upstream against the sandbox Nexus", () => {
   it("switches the proxy repositories of every flagged feed offline, and pip gets 503 from them", async () => {
-    const upstream = await t.db.upstreamSource.findFirstOrThrow({ where: { name: "pypi.org" } });
-    const nexus = createNexusClient({ baseUrl: sandbox.endpoints.nexus, username: "admin", password: sandbox.nexusAdminPassword });
+    const upstream = await world.t.db.upstreamSource.findFirstOrThrow({ where: { name: "pypi.org" } });
+    const nexus = createNexusClient({ baseUrl: world.sandbox.endpoints.nexus, username: "admin", password: world.sandbox.nexusAdminPassword });
     const suffix = uniqueSuffix();
     const repos = [`vision-${suffix}-pypi`, `nlp-${suffix}-pypi`];
     await nexus.ensureAnonymousRead();
     for (const name of repos) await nexus.ensureProxy({ name, format: "pypi", remoteUrl: upstream.url });
     for (const name of repos) expect((await nexusRepository(name)).online).toBe(true);
     const [vision, nlp] = [
-      await readyFeed(t.db, { teamSlug: "vision", upstreamId: upstream.id, repository: repos[0] ?? "", pipIndexUrl: `${sandbox.endpoints.nexus}/repository/${repos[0]}/simple/` }),
-      await readyFeed(t.db, { teamSlug: "nlp", upstreamId: upstream.id, repository: repos[1] ?? "", pipIndexUrl: `${sandbox.endpoints.nexus}/repository/${repos[1]}/simple/` }),
+      await readyFeed(world.t.db, { teamSlug: "vision", upstreamId: upstream.id, repository: repos[0] ?? "", pipIndexUrl: `${world.sandbox.endpoints.nexus}/repository/${repos[0]}/simple/` }),
+      await readyFeed(world.t.db, { teamSlug: "nlp", upstreamId: upstream.id, repository: repos[1] ?? "", pipIndexUrl: `${world.sandbox.endpoints.nexus}/repository/${repos[1]}/simple/` }),
     ];
     expect((await fetch(vision.pipIndexUrl ?? "")).status).toBe(200);
     // A feed whose proxy was removed by hand: nothing to switch off, and no reason to fail.
-    const ghost = await readyFeed(t.db, { teamSlug: "vision", upstreamId: upstream.id, repository: `ghost-${suffix}-pypi` });
+    const ghost = await readyFeed(world.t.db, { teamSlug: "vision", upstreamId: upstream.id, repository: `ghost-${suffix}-pypi` });
 
-    const carmen = await actingUser(t.db, "Carmen Diaz");
-    const result = await revokeUpstream(t.db, carmen, { upstreamId: upstream.id, reason: "Policy: internal mirror only" }, "corr-int");
+    const carmen = await actingUser(world.t.db, "Carmen Diaz");
+    const result = await revokeUpstream(world.t.db, carmen, { upstreamId: upstream.id, reason: "Policy: internal mirror only" }, "corr-int");
     const job = await settle(result.jobId);
-    const events = await t.db.jobEvent.findMany({ where: { jobId: job.id }, orderBy: { id: "asc" } });
+    const events = await world.t.db.jobEvent.findMany({ where: { jobId: job.id }, orderBy: { id: "asc" } });
     expect(job.status, events.map((e) => e.message).join("\n")).toBe("SUCCEEDED");
 
     for (const name of repos) expect((await nexusRepository(name)).online).toBe(false);
     expect((await fetch(vision.pipIndexUrl ?? "")).status).toBe(503);
     expect(events.filter((e) => e.type === "proxy.offline")).toHaveLength(2);
     expect(events.filter((e) => e.type === "proxy.missing").map((e) => e.message)).toEqual([expect.stringContaining(`ghost-${suffix}-pypi`)]);
-    for (const feed of [vision, nlp, ghost]) expect((await t.db.feed.findUniqueOrThrow({ where: { id: feed.id } })).status).toBe("DEGRADED");
+    for (const feed of [vision, nlp, ghost]) expect((await world.t.db.feed.findUniqueOrThrow({ where: { id: feed.id } })).status).toBe("DEGRADED");
   });
 });
