@@ -10,12 +10,11 @@
  * RSS delta far below its size.
  */
 import { spawnSync } from "node:child_process";
-import { randomUUID } from "node:crypto";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { Client } from "pg";
+import { createThrowawayDatabase } from "../lib/db/throwaway-database";
 import { ensureSandboxCa } from "../sandbox/core/tls";
 
 type Figures = Record<string, number | string>;
@@ -24,25 +23,18 @@ const root = path.resolve(import.meta.dirname, "..");
 
 async function main() {
   const results: Record<string, Figures> = {};
-  const sqliteDir = mkdtempSync(path.join(tmpdir(), "feedgate-bench-"));
-  try {
-    results["builds (SQLite)"] = runBuildsBench(`file:${path.join(sqliteDir, "bench.db")}`);
-  } finally {
-    rmSync(sqliteDir, { recursive: true, force: true });
-  }
-  const server = process.env.TEST_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/test";
-  const name = `feedgate_bench_${randomUUID().replaceAll("-", "").slice(0, 10)}`;
-  try {
-    await admin(server, `CREATE DATABASE "${name}"`);
-    const url = new URL(server);
-    url.pathname = `/${name}`;
+  // Fresh migrated databases (the shared throwaway helper), dropped after each run.
+  for (const [label, provider] of [["builds (SQLite)", "sqlite"], ["builds (PostgreSQL)", "postgresql"]] as const) {
     try {
-      results["builds (PostgreSQL)"] = runBuildsBench(url.toString());
-    } finally {
-      await admin(server, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      const db = await createThrowawayDatabase(provider, process.env.TEST_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/test");
+      try {
+        results[label] = runBuildsBench(db.url);
+      } finally {
+        await db.drop();
+      }
+    } catch (error) {
+      results[label] = { error: error instanceof Error ? error.message : String(error) };
     }
-  } catch (error) {
-    results["builds (PostgreSQL)"] = { error: error instanceof Error ? error.message : String(error) };
   }
   for (const [label, file, fn] of [
     ["sandbox", "sandbox/bench.ts", "benchSandbox"],
@@ -95,16 +87,6 @@ function printTable(results: Record<string, Figures>) {
   const line = (r: [string, string, string]) => `${r[0].padEnd(w[0] ?? 0)}  ${r[1].padEnd(w[1] ?? 0)}  ${r[2].padStart(w[2] ?? 0)}`;
   console.log(line(["bench", "figure", "value"]));
   for (const r of rows) console.log(line(r));
-}
-
-async function admin(server: string, sql: string) {
-  const client = new Client({ connectionString: server });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
 }
 
 main().catch((error: unknown) => {
