@@ -5,8 +5,10 @@
  *  - a correlation id for logs, audit events and error messages (a client-sent one is replaced);
  *  - HSTS when the portal is served over https;
  *  - the rolling session: a valid cookie is re-issued with a fresh idle timeout, an invalid one
- *    is deleted. This is convenience, not authorization: every page, action and route handler
- *    checks the session and role itself.
+ *    is deleted. This is convenience, not authorization: it re-seals the same payload (the same
+ *    Session id) without looking at the Session table, so it can never bring back a session that
+ *    was signed out or revoked; every page, action and route handler checks the row and the
+ *    roles itself (loadActingUser).
  */
 import { randomBytes, randomUUID } from "node:crypto";
 import { NextResponse, type NextRequest } from "next/server";
@@ -74,14 +76,10 @@ function contentSecurityPolicy(nonce: string): string {
   ].join("; ");
 }
 
+/**
+ * Every page and API request, prefetches included: a prefetch that skipped the proxy would carry
+ * no CSP and could bring its own X-Correlation-Id into the audit trail. Only build assets skip it.
+ */
 export const config = {
-  matcher: [
-    {
-      source: "/((?!_next/static|_next/image|favicon.ico).*)",
-      missing: [
-        { type: "header", key: "next-router-prefetch" },
-        { type: "header", key: "purpose", value: "prefetch" },
-      ],
-    },
-  ],
+  matcher: ["/((?!_next/static|_next/image|favicon.ico).*)"],
 };

@@ -6,7 +6,7 @@ const root = import.meta.dirname;
 const alias = {
   "@": root,
   // `server-only` throws outside React Server Components; domain modules are plain Node here.
-  "server-only": path.join(root, "lib/testing/server-only-stub.ts"),
+  "server-only": path.join(root, "testing/server-only-stub.ts"),
 };
 const sandboxSetup = "sandbox/test/global-setup.ts";
 

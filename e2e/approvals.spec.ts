@@ -1,7 +1,7 @@
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page } from "@playwright/test";
-import { createApprovedUpstreamWithFeed, createProposedUpstream, createSubmittedRequest, setTwoPersonRuleDirectly } from "./fixtures/approval-data";
-import { signInAs } from "./fixtures/sign-in";
+import { createApprovedUpstreamWithFeed, createProposedUpstream, createSubmittedRequest, setTwoPersonRuleDirectly } from "../testing/e2e/approval-data";
+import { signInAs } from "../testing/e2e/sign-in";
 
 // Sign-in, axe and the tsx-run factories take a while on a busy machine; the default 60 s is tight.
 test.describe.configure({ timeout: 150_000 });
@@ -66,7 +66,7 @@ test("Dmitri turns the two-person rule on in Admin settings, the queue shows it,
   await page.goto("/admin");
   await page.getByRole("switch", { name: "Two-person rule" }).click();
   await expect(page.getByText("Two-person rule is now off.")).toBeVisible();
-  await expect(page.getByRole("table").first()).toContainText("config.changed");
+  await expect(page.getByRole("table", { name: "Audit events" })).toContainText("config.changed");
 });
 
 test("Carmen revokes an approved upstream: the team's feed is flagged and its requester is told", async ({ page, browser }) => {

@@ -1,5 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
-import { signInAs, signOut } from "./fixtures/sign-in";
+import { signInAs, signOut } from "../testing/e2e/sign-in";
 
 const ALL = ["Overview", "Requests", "Feeds", "Approvals", "Builds", "Admin"] as const;
 const HREF: Record<(typeof ALL)[number], string> = { Overview: "/", Requests: "/requests", Feeds: "/feeds", Approvals: "/approvals", Builds: "/builds", Admin: "/admin" };

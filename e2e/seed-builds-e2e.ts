@@ -7,7 +7,7 @@
  * when the live-tail test begins so its build is still running when the page opens.
  * Prints {"okEnv": …, "failEnv": …} on its last line.
  */
-import { seedFleet } from "@/lib/builds/test-fixtures/seed-builds";
+import { seedFleet } from "@/testing/seed-builds";
 import { createDb, type PrismaClient } from "@/lib/db/client";
 import { feedRequestSchema } from "@/lib/validation/feed-request";
 
@@ -43,7 +43,7 @@ async function submitRequest(db: PrismaClient, teamId: string, run: string, envN
     upstreamIds: upstreams.map((u) => u.id),
     environments: [{ name: envName, baseImage: "mcr.microsoft.com/azureml/openmpi4.1.0-ubuntu22.04:latest", conda: [], pip }],
   });
-  const request = await db.feedRequest.create({ data: { teamId, submittedById: "e2e", title: payload.title, payload, status: "PROVISIONING", submittedAt: new Date() } });
+  const request = await db.feedRequest.create({ data: { teamId, submittedByOid: "e2e", title: payload.title, payload, status: "PROVISIONING", submittedAt: new Date() } });
   const subject = `request:${request.id}`;
   // What startProvisioningIfReady enqueues; the worker inside `npm start` claims it.
   await db.job.create({ data: { kind: "provision-request", subject, activeSubject: subject, payload: { requestId: request.id, upstreamIds: payload.upstreamIds } } });

@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { signInAs } from "./fixtures/sign-in";
+import { signInAs } from "../testing/e2e/sign-in";
 
 const SECTIONS = ["Requests", "Feeds", "Approvals", "Builds", "Admin"].map((label) => ({ label, heading: label }));
 

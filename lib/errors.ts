@@ -11,6 +11,7 @@ export type ErrorCode =
   | "not_found"
   | "conflict"
   | "invalid_input"
+  | "too_large"
   | "rate_limited";
 
 const STATUS: Record<ErrorCode, number> = {
@@ -21,6 +22,7 @@ const STATUS: Record<ErrorCode, number> = {
   not_found: 404,
   conflict: 409,
   invalid_input: 400,
+  too_large: 413,
   rate_limited: 429,
 };
 

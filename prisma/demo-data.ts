@@ -10,7 +10,15 @@ export interface DemoUser {
   name: string;
   email: string;
   roles: DemoRole[];
+  /** Teams seeded as "manual" memberships. */
   teams: string[];
+  /** Entra group object ids the sandbox provider puts in the id_token's `groups` claim. */
+  groups: string[];
+  /**
+   * In so many groups that the id_token carries Entra's overage marker (`_claim_names.groups`)
+   * instead of `groups`: the portal reads `groups` from the sandbox Graph.
+   */
+  groupsOverage?: boolean;
   /** One line for the sandbox account picker. */
   blurb: string;
 }
@@ -18,9 +26,14 @@ export interface DemoUser {
 export const DEMO_TENANT_ID = "9c1f0d4e-5b6a-4f7e-8d9c-0a1b2c3d4e5f";
 
 export const DEMO_TEAMS = [
-  { slug: "vision", name: "Vision Research" },
-  { slug: "nlp", name: "Language Models" },
+  { slug: "vision", name: "Vision Research", groupId: "7a1e0c52-3b4d-4e6f-8a9b-00000000a001" },
+  { slug: "nlp", name: "Language Models", groupId: "7a1e0c52-3b4d-4e6f-8a9b-00000000a002" },
 ] as const;
+
+/** A group of the demo tenant that no team is mapped to (everyone is in it). */
+export const DEMO_ALL_STAFF_GROUP = "7a1e0c52-3b4d-4e6f-8a9b-00000000a0ff";
+const VISION = DEMO_TEAMS[0].groupId;
+const NLP = DEMO_TEAMS[1].groupId;
 
 export const DEMO_USERS: DemoUser[] = [
   {
@@ -29,6 +42,7 @@ export const DEMO_USERS: DemoUser[] = [
     email: "alice@contoso.example",
     roles: ["Feedgate.Requester"],
     teams: ["vision"],
+    groups: [VISION, DEMO_ALL_STAFF_GROUP],
     blurb: "ML engineer, Vision Research",
   },
   {
@@ -37,6 +51,7 @@ export const DEMO_USERS: DemoUser[] = [
     email: "bilal@contoso.example",
     roles: ["Feedgate.Requester"],
     teams: ["nlp"],
+    groups: [NLP, DEMO_ALL_STAFF_GROUP],
     blurb: "ML engineer, Language Models",
   },
   {
@@ -45,6 +60,7 @@ export const DEMO_USERS: DemoUser[] = [
     email: "carmen@contoso.example",
     roles: ["Feedgate.Approver"],
     teams: [],
+    groups: [DEMO_ALL_STAFF_GROUP],
     blurb: "Security approver",
   },
   {
@@ -53,7 +69,27 @@ export const DEMO_USERS: DemoUser[] = [
     email: "dmitri@contoso.example",
     roles: ["Feedgate.Admin", "Feedgate.Approver"],
     teams: [],
+    groups: [DEMO_ALL_STAFF_GROUP],
     blurb: "Platform admin",
+  },
+  {
+    oid: "0b6f5a7e-1c2d-4e3f-9a8b-5555eeee0005",
+    name: "Nadia Novak",
+    email: "nadia@contoso.example",
+    roles: ["Feedgate.Requester"],
+    teams: [],
+    groups: [DEMO_ALL_STAFF_GROUP],
+    blurb: "ML engineer who joined this week, not in a team yet",
+  },
+  {
+    oid: "0b6f5a7e-1c2d-4e3f-9a8b-6666ffff0006",
+    name: "Omar Haddad",
+    email: "omar@contoso.example",
+    roles: ["Feedgate.Requester"],
+    teams: [],
+    groups: [VISION, DEMO_ALL_STAFF_GROUP],
+    groupsOverage: true,
+    blurb: "ML engineer, Vision Research through a group (too many groups for the token: read from Graph)",
   },
 ];
 

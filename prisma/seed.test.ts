@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { testProviders, useTestDatabase } from "@/lib/testing/test-database";
-import { DEMO_UPSTREAMS, DEMO_USERS } from "./demo-data";
+import { testProviders, useTestDatabase } from "@/testing/test-database";
+import { DEMO_TEAMS, DEMO_UPSTREAMS, DEMO_USERS } from "./demo-data";
 import { seedDemoData } from "./seed";
 
 for (const provider of testProviders()) {
@@ -13,6 +13,7 @@ for (const provider of testProviders()) {
         teams: await t.db.team.findMany({ orderBy: { slug: "asc" } }),
         users: await t.db.user.findMany({ orderBy: { email: "asc" } }),
         memberships: await t.db.teamMembership.count(),
+        teamGroups: await t.db.teamGroup.findMany({ select: { groupId: true, team: { select: { slug: true } } }, orderBy: { groupId: "asc" } }),
         upstreams: await t.db.upstreamSource.findMany({ orderBy: { name: "asc" } }),
         hosts: await t.db.feedHost.findMany(),
       });
@@ -24,6 +25,8 @@ for (const provider of testProviders()) {
       expect(first.hosts).toHaveLength(1);
       expect(first.hosts[0]?.baseUrl).toBe("https://127.0.0.1:9443");
       expect(first.memberships).toBe(DEMO_USERS.reduce((n, u) => n + u.teams.length, 0));
+      // Each demo team is mapped to its Entra group, so sign-in derives membership from groups.
+      expect(first.teamGroups.map((g) => [g.team.slug, g.groupId])).toEqual(DEMO_TEAMS.map((t) => [t.slug, t.groupId]).sort((a, b) => a[1]!.localeCompare(b[1]!)));
 
       await seedDemoData(t.db, { nexusBaseUrl: "https://127.0.0.1:9443" });
       expect(await snapshot()).toEqual(first);

@@ -17,6 +17,7 @@ export async function seedDemoData(db: PrismaClient, options: SeedOptions = {}) 
   for (const t of DEMO_TEAMS) {
     const team = await db.team.upsert({ where: { slug: t.slug }, update: {}, create: { slug: t.slug, name: t.name } });
     teams.set(t.slug, team.id);
+    await db.teamGroup.upsert({ where: { teamId_groupId: { teamId: team.id, groupId: t.groupId } }, update: {}, create: { teamId: team.id, groupId: t.groupId } });
   }
 
   const admin = DEMO_USERS.find((u) => u.roles.includes("Feedgate.Admin"));
@@ -47,8 +48,8 @@ export async function seedDemoData(db: PrismaClient, options: SeedOptions = {}) 
         url: up.url,
         status: "approved",
         justification: "Seeded: the public index every team starts from.",
-        proposedById: admin?.oid,
-        decidedById: admin?.oid,
+        proposedByOid: admin?.oid,
+        decidedByOid: admin?.oid,
         decidedAt: new Date(),
         decisionReason: "Approved at installation.",
       },

@@ -2,36 +2,40 @@ import { randomBytes } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
-import { AmlState } from "./aml/aml-state";
+import type { SANDBOX_SUBSCRIPTION_ID, SandboxEndpointsFile } from "@/lib/cloud/cloud";
+import { DEMO_TENANT_ID } from "@/prisma/demo-data";
+import { AmlState, type AmlSnapshot, type ImageBuild } from "./aml/aml-state";
 import { datastoreContainer, registerAmlRoutes } from "./aml/aml-service";
 import { createDataPlaneRouter } from "./aml/data-plane";
+import { isUnauthenticatedArmPath, registerArmDirectoryRoutes } from "./arm/arm-metadata";
 import { registerArmRoutes } from "./arm/arm-service";
-import { ArmState, armError } from "./arm/arm-state";
+import { armPreflight } from "./arm/preflight";
+import { ArmState, armError, type ArmSnapshot } from "./arm/arm-state";
 import type { EngineOptions } from "./arm/deployment-engine";
 import { enrichResource, linkChildResource } from "./arm/resource-types";
-import { adoError, createArtifactsService } from "./artifacts/artifacts-service";
+import { seedExistingWorkspaces } from "./arm/seed-workspaces";
+import { adoError, createArtifactsService, type ArtifactsState } from "./artifacts/artifacts-service";
 import { startAzurite } from "./blob/azurite";
 import { SandboxBlobAccess } from "./blob/blob-rest";
 import { FaultStore } from "./core/faults";
-import { Router, type SandboxRequest, type SandboxResponse, type SandboxServer, startSandboxServer } from "./core/http";
+import { Router, SandboxPortInUseError, type SandboxRequest, type SandboxResponse, type SandboxServer, startSandboxServer } from "./core/http";
+import { SANDBOX_PORT_VARIABLES, SANDBOX_SERVICES, portInUseMessage, type SandboxService } from "./core/ports";
 import { RequestRecorder } from "./core/recorder";
+import { SnapshotWriter, readSnapshotFile } from "./core/snapshot";
 import { ensureSandboxCa, loadSandboxTls } from "./core/tls";
-import { createNexusService, nexusMessage } from "./nexus/nexus-service";
+import { SecretValueMaskingRecorder, createKeyVaultService, type KeyVaultState } from "./keyvault/keyvault-service";
+import { SANDBOX_VAULT } from "./keyvault/sandbox-vault";
+import { createNexusService, nexusMessage, nexusUnrouted, type NexusState } from "./nexus/nexus-service";
 import { generateUpstream } from "./packages/upstream";
 
 export { ensureSandboxCa } from "./core/tls";
+export { SANDBOX_PORT_VARIABLES, SANDBOX_SERVICES, type SandboxService } from "./core/ports";
 
-export type SandboxEndpoints = {
-  arm: string;
-  aml: string;
-  amlDataPlane: string;
-  nexus: string;
-  nexusAdminPasswordFile: string;
-  artifacts: string;
-  artifactsPatFile: string;
-  blob: string;
-  caCertFile: string;
-};
+/** The subscription Feedgate's sandbox mode deploys into (lib/cloud, which is server-only; the type keeps the two equal). */
+const FEEDGATE_SUBSCRIPTION_ID: typeof SANDBOX_SUBSCRIPTION_ID = "00000000-0000-4000-8000-00000000feed";
+
+/** The endpoints file Feedgate reads (lib/cloud owns the contract). */
+export type SandboxEndpoints = SandboxEndpointsFile;
 
 export type SandboxPace = {
   /** Time each deployed resource spends in Accepted and in Running (ms). */
@@ -45,8 +49,8 @@ export type SandboxOptions = {
   dataDir?: string;
   /** Directory holding the CA (tls/ca.pem); defaults to dataDir. Tests share one CA across sandboxes. */
   caDir?: string;
-  /** Fixed ports (0 or omitted = ephemeral). */
-  ports?: Partial<Record<"arm" | "aml" | "amlDataPlane" | "nexus" | "artifacts" | "blob", number>>;
+  /** Fixed ports (0 or omitted = ephemeral). The Key Vault's is ephemeral unless given: only endpoints.json names it. */
+  ports?: Partial<Record<SandboxService | "keyVault", number>>;
   pace?: Partial<SandboxPace>;
   /** Page size for AML list operations without $top. */
   pageSize?: number;
@@ -54,7 +58,21 @@ export type SandboxOptions = {
   recorderCapacity?: number;
   /** Write <dataDir>/endpoints.json (default true). */
   writeEndpointsFile?: boolean;
+  /**
+   * Keep the sandbox's state in dataDir across restarts (default false: in memory, gone on close):
+   * ARM, Azure ML, Nexus and Artifacts in <dataDir>/state.json (written atomically, a short while
+   * after changes and on close, loaded at start), blobs in <dataDir>/blob/, and the same Nexus
+   * admin password and Artifacts PAT. npm start turns it on.
+   */
+  persistState?: boolean;
+  /** Quiet time after a change before state.json is written (ms, default 250). */
+  snapshotDebounceMs?: number;
+  /** The login (Entra) endpoint ARM's cloud metadata names; default: the ARM server's own URL. */
+  loginEndpoint?: string;
+  /** Create pre-existing Azure ML workspaces (sandbox/arm/seed-workspaces.ts) once, for discovery; npm start turns it on. */
+  seedWorkspaces?: boolean;
 };
+
 
 export type RunningSandbox = {
   endpoints: SandboxEndpoints;
@@ -78,15 +96,21 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   faults.watchFile(path.join(dataDir, "faults.json"));
   const ports = options.ports ?? {};
   const closers: (() => Promise<void>)[] = [];
+  const stateFile = path.join(dataDir, "state.json");
+  const snapshot = options.persistState ? parseSnapshot(readSnapshotFile(stateFile), stateFile) : undefined;
 
   try {
     const upstream = await generateUpstream();
-    const azurite = await startAzurite({ certFile: tls.serverCertFile, keyFile: tls.serverKeyFile, port: ports.blob });
+    const azurite = await startAzurite({ certFile: tls.serverCertFile, keyFile: tls.serverKeyFile, port: ports.blob, location: options.persistState ? path.join(dataDir, "blob") : undefined });
     closers.push(azurite.close);
     const blob = new SandboxBlobAccess(azurite.accountUrl, tls.ca);
 
     const arm = new ArmState();
     const aml = new AmlState();
+    if (snapshot?.arm) arm.restore(snapshot.arm);
+    const interruptedBuilds = snapshot?.aml ? aml.restore(snapshot.aml) : [];
+    // Set once the servers are up; requests that change state schedule a snapshot.
+    const persisted: { writer?: SnapshotWriter } = {};
     const endpointsRef: { dataPlane: string; nexusPort: number; artifactsPort: number } = { dataPlane: "", nexusPort: 0, artifactsPort: 0 };
     const engine: EngineOptions = {
       state: arm,
@@ -100,11 +124,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     };
     const armRouter = new Router();
     registerAmlRoutes(armRouter, { arm, aml, defaultPageSize: () => options.pageSize ?? 20 });
+    registerArmDirectoryRoutes(armRouter, { state: arm, tenantId: DEMO_TENANT_ID, defaultSubscriptionId: FEEDGATE_SUBSCRIPTION_ID, loginEndpoint: () => options.loginEndpoint });
     registerArmRoutes(armRouter, engine);
     const armAuthorize = (req: SandboxRequest): SandboxResponse | undefined => {
-      if (!/^bearer \S+/i.test(req.headers.authorization ?? "")) return armError(401, "AuthenticationFailed", "Authentication failed. The 'Authorization' header is missing.");
+      // Cloud metadata is read before any sign-in (az cloud register), so ARM serves it anonymously.
+      if (!isUnauthenticatedArmPath(req.path) && !/^bearer \S+/i.test(req.headers.authorization ?? "")) return armError(401, "AuthenticationFailed", "Authentication failed. The 'Authorization' header is missing.");
       if (!req.url.searchParams.get("api-version")) return armError(400, "MissingApiVersionParameter", "The api-version query parameter (?api-version=) is required for all requests.");
-      return undefined;
+      return armPreflight(req);
     };
     const armFault = (status: number): SandboxResponse => armError(status, status === 429 ? "TooManyRequests" : status === 503 ? "ServiceUnavailable" : "InternalServerError", status === 429 ? "The request is being throttled." : "The server encountered an internal error. Please retry the request.");
     const servers: SandboxServer[] = [];
@@ -118,7 +144,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
       return { status: 200, json: pace };
     };
     const start = async (service: string, router: Router, port: number | undefined, extra: Partial<Parameters<typeof startSandboxServer>[0]> = {}): Promise<SandboxServer> => {
-      const server = await startSandboxServer({ service, tls, router, recorder, faults, port, admin: paceAdmin, ...extra });
+      const server = await startSandboxServer({ service, tls, router, recorder, faults, port, admin: paceAdmin, onMutation: () => persisted.writer?.changed(), ...extra });
       servers.push(server);
       closers.push(server.close);
       return server;
@@ -126,13 +152,22 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     const armServer = await start("arm", armRouter, ports.arm, { authorize: armAuthorize, faultBody: armFault });
     const amlServer = await start("aml", armRouter, ports.aml, { authorize: armAuthorize, faultBody: armFault });
 
-    const nexusPassword = randomBytes(18).toString("base64url");
+    const nexusPassword = snapshot?.secrets.nexusAdminPassword ?? randomBytes(18).toString("base64url");
     const nexus = createNexusService(upstream, nexusPassword);
-    const nexusServer = await start("nexus", nexus.router, ports.nexus, { faultBody: (status) => nexusMessage(status, status === 429 ? "Too Many Requests" : "Service Unavailable") });
+    // Generic on purpose: whatever the Nexus state holds (repositories, groups, routing rules,
+    // users, anonymous access, …) is saved and restored as it is.
+    if (snapshot?.nexus) Object.assign(nexus.state, snapshot.nexus);
+    const nexusServer = await start("nexus", nexus.router, ports.nexus, {
+      faultBody: (status) => nexusMessage(status, status === 429 ? "Too Many Requests" : "Service Unavailable"),
+      notFound: (req) => nexusUnrouted("not-found", req.path),
+      methodNotAllowed: (req) => nexusUnrouted("method-not-allowed", req.path),
+    });
     endpointsRef.nexusPort = nexusServer.port;
 
-    const artifactsPat = randomBytes(26).toString("base64url");
+    const artifactsPat = snapshot?.secrets.artifactsPat ?? randomBytes(26).toString("base64url");
     const artifacts = createArtifactsService(upstream, artifactsPat);
+    for (const [k, v] of snapshot?.artifacts?.feeds ?? []) artifacts.state.feeds.set(k, v);
+    for (const [k, v] of snapshot?.artifacts?.projects ?? []) artifacts.state.projects.set(k, v);
     const artifactsServer = await start("artifacts", artifacts.router, ports.artifacts, { faultBody: (status) => adoError(status, status === 429 ? "TooManyRequestsException" : "ServiceUnavailableException", "The service is temporarily unavailable.") });
     endpointsRef.artifactsPort = artifactsServer.port;
 
@@ -150,6 +185,26 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
       faultBody: armFault,
     });
     endpointsRef.dataPlane = dataPlaneServer.url;
+    if (options.seedWorkspaces) {
+      await seedExistingWorkspaces(arm, {
+        subscriptionId: FEEDGATE_SUBSCRIPTION_ID,
+        enrich: (r) => enrichResource(r, arm, dataPlaneServer.url),
+        onWorkspace: (ws) => blob.createContainer(datastoreContainer(ws)),
+      });
+    }
+
+    // Started last so that its ephemeral port is never one a fixed-port server is about to bind;
+    // a restart tries the port it had, so endpoints.json stays the same.
+    const keyVault = createKeyVaultService({ tenantId: DEMO_TENANT_ID });
+    if (snapshot?.keyVault?.vaults) keyVault.state.vaults = snapshot.keyVault.vaults;
+    // The Nexus admin password is in a vault too, so an admin can register the sandbox Nexus with
+    // a Key Vault reference: https://kv-feedgate-sandbox.vault.azure.net/secrets/nexus-admin-password
+    keyVault.ensureSecret(SANDBOX_VAULT.vault, SANDBOX_VAULT.nexusAdminPassword, nexusPassword);
+    const keyVaultServerOptions = { recorder: new SecretValueMaskingRecorder(recorder), authorize: keyVault.authorize, notFound: keyVault.notFound, faultBody: keyVault.faultBody };
+    const keyVaultServer = await start("keyVault", keyVault.router, ports.keyVault ?? snapshot?.keyVault?.port, keyVaultServerOptions).catch((error: unknown) => {
+      if (error instanceof SandboxPortInUseError && !ports.keyVault) return start("keyVault", keyVault.router, 0, keyVaultServerOptions);
+      throw error;
+    });
 
     const nexusDir = path.join(dataDir, "nexus");
     mkdirSync(nexusDir, { recursive: true });
@@ -167,9 +222,34 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
       artifacts: artifactsServer.url,
       artifactsPatFile,
       blob: azurite.accountUrl,
+      keyVault: keyVaultServer.url,
       caCertFile: tls.caCertFile,
     };
     if (options.writeEndpointsFile !== false) writeFileSync(path.join(dataDir, "endpoints.json"), `${JSON.stringify(endpoints, null, 2)}\n`);
+
+    if (options.persistState) {
+      await noteInterruptedBuilds(blob, interruptedBuilds);
+      const writer = new SnapshotWriter({
+        file: stateFile,
+        debounceMs: options.snapshotDebounceMs ?? 250,
+        isBusy: () => arm.isBusy() || aml.isBusy(),
+        collect: (): SandboxSnapshot => ({
+          version: 1,
+          savedAt: new Date().toISOString(),
+          secrets: { nexusAdminPassword: nexusPassword, artifactsPat },
+          arm: arm.toSnapshot(),
+          aml: aml.toSnapshot(),
+          nexus: nexus.state,
+          artifacts: artifacts.state,
+          keyVault: { ...keyVault.state, port: keyVaultServer.port },
+        }),
+        onError: (error) => process.stderr.write(`sandbox: could not save ${stateFile}: ${error instanceof Error ? error.message : String(error)}\n`),
+      });
+      writer.flush();
+      persisted.writer = writer;
+      // Runs after the servers closed (closers run in reverse), before Azurite closes.
+      closers.splice(1, 0, () => Promise.resolve(writer.stop()));
+    }
 
     let closed = false;
     return {
@@ -191,6 +271,35 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     faults.stop();
     for (const close of closers.reverse()) await close().catch(() => undefined);
     throw error;
+  }
+}
+
+/** <dataDir>/state.json. Sections are optional so that an older or partial file still loads. */
+type SandboxSnapshot = {
+  version: 1;
+  savedAt: string;
+  secrets: { nexusAdminPassword: string; artifactsPat: string };
+  arm?: ArmSnapshot;
+  aml?: AmlSnapshot;
+  nexus?: Partial<NexusState>;
+  artifacts?: Partial<ArtifactsState>;
+  keyVault?: Partial<KeyVaultState> & { port?: number };
+};
+
+function parseSnapshot(value: unknown, file: string): SandboxSnapshot | undefined {
+  if (value === undefined) return undefined;
+  const v = value as Partial<SandboxSnapshot> | null;
+  if (v?.version !== 1 || typeof v.secrets?.nexusAdminPassword !== "string" || typeof v.secrets.artifactsPat !== "string") {
+    throw new Error(`sandbox state ${file} is not a version 1 snapshot; move it away to start the sandbox empty`);
+  }
+  return v as SandboxSnapshot;
+}
+
+/** The reason an interrupted build failed, at the end of its log, where people look. */
+async function noteInterruptedBuilds(blob: SandboxBlobAccess, builds: ImageBuild[]): Promise<void> {
+  for (const build of builds) {
+    const line = `${new Date().toISOString().replace("T", " ").slice(0, 19)} Image build failed: BuildInterrupted\n${build.error?.message ?? ""}\n`;
+    await blob.appendBlock(build.logContainer, build.logBlob, line).catch(() => undefined);
   }
 }
 
@@ -225,7 +334,9 @@ function isMainModule(): boolean {
 if (isMainModule()) {
   const dataDir = process.env.SANDBOX_DATA_DIR ?? "data/sandbox";
   ensureSandboxCa(dataDir);
-  startSandbox({ dataDir })
+  // Unset = ephemeral (npm run sandbox); npm start always passes its fixed ports.
+  const ports = Object.fromEntries(SANDBOX_SERVICES.map((s) => [s, Number(process.env[SANDBOX_PORT_VARIABLES[s]] ?? 0)]));
+  startSandbox({ dataDir, ports, persistState: process.env.SANDBOX_PERSIST_STATE !== "false", seedWorkspaces: true })
     .then((sandbox) => {
       process.stdout.write(`${JSON.stringify(sandbox.endpoints)}\n`);
       const stop = (): void => {
@@ -235,6 +346,11 @@ if (isMainModule()) {
       process.on("SIGTERM", stop);
     })
     .catch((error: unknown) => {
+      if (error instanceof SandboxPortInUseError) {
+        const variable = SANDBOX_SERVICES.includes(error.service as SandboxService) ? SANDBOX_PORT_VARIABLES[error.service as SandboxService] : `the ${error.service} port`;
+        process.stderr.write(`${portInUseMessage(variable, error.port)}\n`);
+        process.exit(1);
+      }
       process.stderr.write(`sandbox failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
       process.exit(1);
     });

@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from "node:fs";
+import { createServer, type AddressInfo, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { AccessToken, TokenCredential } from "@azure/identity";
@@ -18,25 +19,42 @@ export class StaticTokenCredential implements TokenCredential {
 export type TestSandbox = RunningSandbox & { dataDir: string; stop: () => Promise<void> };
 
 /**
- * Starts a sandbox on ephemeral ports in a temporary data dir, fast paced, sharing the CA that
- * the test global setup created (SANDBOX_CA_DIR) so that NODE_EXTRA_CA_CERTS already trusts it.
+ * Starts a sandbox on ephemeral ports in a temporary data dir, fast paced, in memory, sharing the
+ * CA that the test global setup created (SANDBOX_CA_DIR) so that NODE_EXTRA_CA_CERTS already
+ * trusts it. With `dataDir` (and usually `persistState` and fixed `ports`), it uses that folder and
+ * leaves it in place on stop, so a second sandbox can start from it.
  */
 export async function startTestSandbox(options: SandboxOptions = {}): Promise<TestSandbox> {
-  const dataDir = mkdtempSync(path.join(tmpdir(), "feedgate-sandbox-"));
+  const isOwnDir = options.dataDir === undefined;
+  const dataDir = options.dataDir ?? mkdtempSync(path.join(tmpdir(), "feedgate-sandbox-"));
   const sandbox = await startSandbox({
-    dataDir,
     caDir: process.env.SANDBOX_CA_DIR,
-    pace: { armStepMs: 5, buildStepMs: 5, ...options.pace },
     ...options,
+    dataDir,
+    pace: { armStepMs: 5, buildStepMs: 5, ...options.pace },
   });
   return {
     ...sandbox,
     dataDir,
     stop: async () => {
       await sandbox.close();
-      rmSync(dataDir, { recursive: true, force: true });
+      if (isOwnDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** Ports free right now on 127.0.0.1 (the OS hands out distinct ephemeral ones), for fixed-port tests. */
+export async function freePorts(count: number): Promise<number[]> {
+  const servers = await Promise.all(
+    Array.from({ length: count }, () => new Promise<Server>((resolve, reject) => {
+      const server = createServer();
+      server.once("error", reject);
+      server.listen(0, "127.0.0.1", () => resolve(server));
+    })),
+  );
+  const ports = servers.map((s) => (s.address() as AddressInfo).port);
+  await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
+  return ports;
 }
 
 export type RequestFilter = { service?: string; method?: string; path?: string; pathRegex?: string; sinceSeq?: number };

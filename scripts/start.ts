@@ -1,13 +1,16 @@
 /**
  * `npm start`: validate configuration, migrate, seed, then serve the portal.
- *   tsx scripts/start.ts          build when sources changed, then `next start`
- *   tsx scripts/start.ts --dev    `next dev`
+ *   tsx scripts/start.ts          build when sources changed, then serve it (scripts/server.ts)
+ *   tsx scripts/start.ts --dev    serve in development mode (scripts/server.ts --dev)
+ * The portal runs behind scripts/server.ts rather than `next start` because only a server that
+ * owns the socket can tell route handlers who the client is (X-Feedgate-Client-Address).
  * A configuration error prints one line naming the variable and exits 1, without a stack trace.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import { createServer } from "node:net";
 import path from "node:path";
 import { ensureSessionSecret } from "../lib/auth/embedded-session-secret";
 import { ConfigError, parseEnv } from "../lib/env";
@@ -26,16 +29,20 @@ async function main() {
     // and NODE_EXTRA_CA_CERTS is read only at process start.
     const sandboxDir = path.join(env.DATA_DIR, "sandbox");
     // Imported only in sandbox mode, after configuration passed: production never loads sandbox code.
+    const { SANDBOX_PORT_VARIABLES, portInUseMessage } = await import("../sandbox/core/ports");
+    // Fixed ports: the feeds' URLs, the seeded Nexus host and every pip.conf handed out name them.
+    const sandboxPorts = Object.values(SANDBOX_PORT_VARIABLES).map((variable) => [variable, env[variable]] as const);
+    await assertPortsFree(sandboxPorts, portInUseMessage);
     const { ensureSandboxCa } = await import("../sandbox/core/tls");
     const ca = ensureSandboxCa(sandboxDir);
     extraEnv.NODE_EXTRA_CA_CERTS = ca.caCertFile;
-    const endpoints = await startSandboxProcess(sandboxDir, ca.caCertFile);
-    step(`sandbox cloud (no AZURE_SUBSCRIPTION_ID): ARM at ${endpoints.arm}, Nexus at ${endpoints.nexus}`);
+    const endpoints = await startSandboxProcess(sandboxDir, ca.caCertFile, Object.fromEntries(sandboxPorts.map(([variable, port]) => [variable, String(port)])));
+    step(`sandbox cloud (no AZURE_SUBSCRIPTION_ID), state in ${sandboxDir}: ARM at ${endpoints.arm}, Nexus at ${endpoints.nexus}`);
     seedArgs = ["--nexus-url", endpoints.nexus, "--nexus-credential-ref", `file:${endpoints.nexusAdminPasswordFile}`];
   }
 
   step("applying database migrations");
-  runTsx(["scripts/prisma-migrate.ts", "deploy"], { DATABASE_URL: env.DATABASE_URL });
+  runTsx(["prisma/tooling/migrate.ts", "deploy"], { DATABASE_URL: env.DATABASE_URL });
 
   if (env.SEED_DEMO_DATA) {
     step("seeding demo data");
@@ -52,19 +59,19 @@ async function main() {
     step(`sandbox sign-in (no ENTRA_TENANT_ID): identity provider at ${idp.issuer}`);
   }
 
-  const childEnv: NodeJS.ProcessEnv = { ...process.env, ...extraEnv, NEXT_TELEMETRY_DISABLED: "1", PORT: String(env.PORT), SESSION_SECRET: sessionSecret };
+  // DATABASE_URL explicitly: its default follows DATA_DIR, and every child must open the same file.
+  const childEnv: NodeJS.ProcessEnv = { ...process.env, ...extraEnv, NEXT_TELEMETRY_DISABLED: "1", PORT: String(env.PORT), SESSION_SECRET: sessionSecret, DATABASE_URL: env.DATABASE_URL };
   if (env.START_WORKER) {
     step("starting a job worker (START_WORKER=false to run workers separately)");
     supervise(spawn(process.execPath, ["--import", "tsx", "--conditions", "react-server", "scripts/worker.ts"], { stdio: "inherit", env: childEnv }), "worker");
   }
-  const next = require.resolve("next/dist/bin/next");
   if (isDev) {
-    serve(next, ["dev", "-p", String(env.PORT)], childEnv);
+    servePortal(["--dev"], { ...childEnv, NODE_ENV: "development" });
     return;
   }
-  buildIfStale(next, childEnv);
+  buildIfStale(require.resolve("next/dist/bin/next"), childEnv);
   step(`serving ${env.APP_URL}`);
-  serve(next, ["start", "-p", String(env.PORT)], childEnv);
+  servePortal([], { ...childEnv, NODE_ENV: "production" });
 }
 
 function buildIfStale(next: string, childEnv: NodeJS.ProcessEnv) {
@@ -122,15 +129,34 @@ function shutdown(signal: NodeJS.Signals, exitCode = 0) {
 process.on("SIGINT", () => shutdown("SIGINT"));
 process.on("SIGTERM", () => shutdown("SIGTERM"));
 
-function serve(bin: string, args: string[], childEnv: NodeJS.ProcessEnv) {
-  supervise(spawn(process.execPath, [bin, ...args], { stdio: "inherit", env: childEnv }), "portal");
+function servePortal(args: string[], childEnv: NodeJS.ProcessEnv) {
+  supervise(spawn(process.execPath, ["--import", "tsx", "scripts/server.ts", ...args], { stdio: "inherit", env: childEnv }), "portal");
 }
 
-/** Starts `sandbox/main.ts` and waits for the one JSON line with its endpoints. */
-function startSandboxProcess(dataDir: string, caCertFile: string): Promise<{ arm: string; nexus: string; nexusAdminPasswordFile: string }> {
+/** Fails with the one-line message for the first port that is taken (the sandbox binds 127.0.0.1). */
+async function assertPortsFree(ports: readonly (readonly [string, number])[], message: (variable: string, port: number) => string) {
+  const seen = new Map<number, string>();
+  for (const [variable, port] of ports) {
+    const other = seen.get(port);
+    if (other) throw new ConfigError(`Invalid configuration: ${variable} port ${port} is also ${other}'s; give each sandbox service its own port`);
+    seen.set(port, variable);
+    if (!(await isPortFree(port))) throw new ConfigError(message(variable, port));
+  }
+}
+
+function isPortFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once("error", () => resolve(false));
+    server.listen(port, "127.0.0.1", () => server.close(() => resolve(true)));
+  });
+}
+
+/** Starts `sandbox/main.ts` (state kept in dataDir, fixed ports) and waits for the one JSON line with its endpoints. */
+function startSandboxProcess(dataDir: string, caCertFile: string, portEnv: Record<string, string>): Promise<{ arm: string; nexus: string; nexusAdminPasswordFile: string }> {
   const child = spawn(process.execPath, ["--import", "tsx", "sandbox/main.ts"], {
     stdio: ["ignore", "pipe", "inherit"],
-    env: { ...process.env, SANDBOX_DATA_DIR: dataDir, NODE_EXTRA_CA_CERTS: caCertFile },
+    env: { ...process.env, ...portEnv, SANDBOX_DATA_DIR: dataDir, SANDBOX_PERSIST_STATE: "true", NODE_EXTRA_CA_CERTS: caCertFile },
   });
   supervise(child, "sandbox cloud");
   return new Promise((resolve, reject) => {

@@ -9,8 +9,9 @@ import { createDb } from "@/lib/db/client";
 import { ConfigError, parseEnv } from "@/lib/env";
 import { createWorker } from "@/lib/jobs/create-worker";
 import { prepareJobDatabase } from "@/lib/jobs/prepare-job-database";
-import { createJobDefinitions } from "@/lib/orchestration/job-definitions";
-import { loadCloud } from "@/lib/orchestration/load-cloud";
+import { ensureDriftWatch } from "@/lib/workflows/check-feed-drift/ensure-watch";
+import { createJobDefinitions } from "@/lib/workflows/registry";
+import { loadCloud } from "@/lib/cloud/load-cloud";
 
 main().catch((error: unknown) => {
   console.error(error instanceof ConfigError ? error.message : `feedgate worker: ${error instanceof Error ? error.message : String(error)}`);
@@ -25,6 +26,8 @@ async function main() {
   const jobs = createJobDefinitions({ db, cloud: loadCloud(env), pollMs: env.JOB_POLL_MS, nexusVmSshPublicKey: env.NEXUS_VM_SSH_PUBLIC_KEY });
   const worker = createWorker({ db, owner, jobs, concurrency: env.WORKER_CONCURRENCY, leaseMs: env.WORKER_LEASE_MS });
   worker.start();
+  // Live feeds are re-checked at start and every FEED_CHECK_INTERVAL_MS by one watcher job.
+  await ensureDriftWatch(db, env.FEED_CHECK_INTERVAL_MS);
   console.log(`feedgate worker ${owner}: running ${jobs.map((j) => j.kind).join(", ")}`);
 
   let isStopping = false;

@@ -5,6 +5,7 @@ import { AccountMenu } from "@/components/auth/account-menu";
 import { MsalRoot } from "@/components/auth/msal-root";
 import { NotificationBell } from "@/components/notifications/notification-bell";
 import { AppShell } from "@/components/shell/app-shell";
+import { TeamlessNotice } from "@/components/shell/teamless-notice";
 import { NAV_ITEMS } from "@/components/shell/nav-items";
 import { getMsalPublicConfig } from "@/lib/auth/msal-public-config";
 import { getCurrentUser } from "@/lib/auth/require-user";
@@ -12,6 +13,7 @@ import { safeReturnTo } from "@/lib/auth/return-to";
 import { canUseSection, ROLE_LABELS } from "@/lib/auth/roles";
 import { getDb } from "@/lib/db/client";
 import { countNotifications } from "@/lib/notifications/list-notifications";
+import { getTeamlessGuidance } from "@/lib/teams/teamless-guidance";
 
 export const dynamic = "force-dynamic";
 
@@ -27,6 +29,7 @@ export default async function PortalLayout({ children }: { children: ReactNode }
   }
   const msal = await getMsalPublicConfig();
   const items = NAV_ITEMS.filter((i) => canUseSection(user.roles, i.section));
+  const teamless = await getTeamlessGuidance(getDb(), user);
   return (
     <MsalRoot config={msal}>
       <AppShell
@@ -38,6 +41,7 @@ export default async function PortalLayout({ children }: { children: ReactNode }
           </>
         }
       >
+        {teamless ? <TeamlessNotice guidance={teamless} /> : null}
         {children}
       </AppShell>
     </MsalRoot>

@@ -1,7 +1,7 @@
 import type { ReactNode } from "react";
 import type { AuditEvent } from "@/generated/prisma/client";
 import { AUDIT_ACTIONS } from "@/lib/audit/audit-actions";
-import type { AuditFilter } from "@/lib/validation/audit-filter";
+import type { AuditFilter } from "@/lib/audit/audit-filter";
 
 /** The audit trail table with its filter form (a plain GET form: filters live in the URL). */
 export function AuditTrail({ events, filter, pager }: { events: AuditEvent[]; filter: AuditFilter; pager: ReactNode }) {
@@ -52,7 +52,7 @@ export function AuditTrail({ events, filter, pager }: { events: AuditEvent[]; fi
               {events.map((e) => (
                 <tr key={e.id} className="align-top">
                   <td className="whitespace-nowrap py-2 pr-4 font-mono text-xs">{e.createdAt.toISOString().replace("T", " ").slice(0, 19)}</td>
-                  <td className="py-2 pr-4">{e.actorName ?? e.actorId}</td>
+                  <td className="py-2 pr-4">{e.actorName ?? e.actorOid}</td>
                   <td className="py-2 pr-4"><code className="text-xs">{e.action}</code></td>
                   <td className="py-2 pr-4 text-xs">{e.targetType}{e.targetId ? ` ${e.targetId}` : ""}</td>
                   <td className="py-2 pr-4 text-xs text-slate-600">

@@ -2,7 +2,7 @@
 
 import { useAction } from "next-safe-action/hooks";
 import { useId, useState } from "react";
-import { decideRequestAction } from "@/app/(portal)/approvals/actions";
+import { decideRequestAction } from "@/lib/actions/approvals";
 import { announceDecision } from "./decision-status";
 
 const NEXT_STEP: Record<string, string> = {

@@ -2,7 +2,7 @@
 
 import { useAction } from "next-safe-action/hooks";
 import { useId, useState } from "react";
-import { revokeUpstreamAction } from "@/app/(portal)/approvals/actions";
+import { revokeUpstreamAction } from "@/lib/actions/approvals";
 import { announceDecision } from "./decision-status";
 
 /** Revoke an approved upstream: collapsed behind a disclosure, because it takes feeds' proxies offline. */

@@ -2,7 +2,7 @@
 
 import { useAction } from "next-safe-action/hooks";
 import { useId, useState } from "react";
-import { setTwoPersonRuleAction } from "@/app/(portal)/admin/actions";
+import { setTwoPersonRuleAction } from "@/lib/actions/admin";
 
 /** The Admin's switch for the two-person rule on new upstream sources. */
 export function TwoPersonRuleToggle({ enabled }: { enabled: boolean }) {

@@ -2,7 +2,7 @@
 
 import { useAction } from "next-safe-action/hooks";
 import { useId, useState } from "react";
-import { decideUpstreamAction } from "@/app/(portal)/approvals/actions";
+import { decideUpstreamAction } from "@/lib/actions/approvals";
 import { announceDecision } from "./decision-status";
 
 /**

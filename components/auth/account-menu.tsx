@@ -4,15 +4,30 @@ import { useMsal } from "@azure/msal-react";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 
-/** Name, roles and Sign out. Sign-out ends our session first, then the provider's (and MSAL's cache). */
+/**
+ * Name, roles, Sign out, and (behind "Sessions") Sign out everywhere. Sign-out ends our session
+ * first (the server revokes it, so a copied cookie stops working too), then the provider's and
+ * MSAL's cache. "Everywhere" ends every live session of this person before doing the same.
+ */
 export function AccountMenu({ name, email, roleLabels, redirectUri }: { name: string; email: string; roleLabels: string[]; redirectUri: string }) {
   const { instance, accounts } = useMsal();
   const router = useRouter();
-  const [isSigningOut, setIsSigningOut] = useState(false);
+  const [signingOut, setSigningOut] = useState<"here" | "everywhere" | null>(null);
+  const [problem, setProblem] = useState("");
 
-  async function signOut() {
-    setIsSigningOut(true);
-    await fetch("/api/auth/signout", { method: "POST" }).catch(() => undefined);
+  async function signOut(scope: "here" | "everywhere") {
+    setSigningOut(scope);
+    setProblem("");
+    const res = await fetch("/api/auth/signout", {
+      method: "POST",
+      ...(scope === "everywhere" ? { headers: { "content-type": "application/json" }, body: JSON.stringify({ everywhere: true }) } : {}),
+    }).catch(() => null);
+    // A 401 means this session had already ended; anything else failing must not look like success.
+    if (scope === "everywhere" && (!res || (!res.ok && res.status !== 401))) {
+      setSigningOut(null);
+      setProblem("Your other sessions could not be ended. Try again in a moment.");
+      return;
+    }
     const account = instance.getActiveAccount() ?? accounts[0];
     if (!account) {
       router.replace("/signin");
@@ -22,6 +37,7 @@ export function AccountMenu({ name, email, roleLabels, redirectUri }: { name: st
     await instance.logoutRedirect({ account, idTokenHint: account.idToken, postLogoutRedirectUri: redirectUri });
   }
 
+  const isBusy = signingOut !== null;
   return (
     <div aria-label="Account" role="group" className="flex items-center gap-3">
       <div className="text-right leading-tight">
@@ -33,12 +49,29 @@ export function AccountMenu({ name, email, roleLabels, redirectUri }: { name: st
       </div>
       <button
         type="button"
-        onClick={signOut}
-        disabled={isSigningOut}
+        onClick={() => signOut("here")}
+        disabled={isBusy}
         className="rounded-lg border border-slate-300 px-3 py-1.5 text-sm font-medium text-slate-700 hover:bg-slate-50 focus-visible:outline focus-visible:outline-2 focus-visible:outline-sky-600 disabled:opacity-60"
       >
-        {isSigningOut ? "Signing out…" : "Sign out"}
+        {signingOut === "here" ? "Signing out…" : "Sign out"}
       </button>
+      <details className="relative">
+        <summary className="cursor-pointer list-none rounded-lg px-2 py-1.5 text-sm text-slate-600 hover:bg-slate-50 focus-visible:outline focus-visible:outline-2 focus-visible:outline-sky-600">
+          Sessions <span aria-hidden="true">▾</span>
+        </summary>
+        <div className="absolute right-0 z-20 mt-2 w-72 rounded-lg border border-slate-200 bg-white p-3 text-left shadow-lg">
+          <p className="text-xs text-slate-600">Ends your Feedgate sessions in every browser and device, including any copy of this one.</p>
+          <button
+            type="button"
+            onClick={() => signOut("everywhere")}
+            disabled={isBusy}
+            className="mt-2 w-full rounded-lg border border-rose-300 px-3 py-1.5 text-sm font-medium text-rose-800 hover:bg-rose-50 focus-visible:outline focus-visible:outline-2 focus-visible:outline-sky-600 disabled:opacity-60"
+          >
+            {signingOut === "everywhere" ? "Signing out everywhere…" : "Sign out everywhere"}
+          </button>
+          <p role="status" aria-live="polite" className="mt-2 text-xs text-rose-800">{problem}</p>
+        </div>
+      </details>
     </div>
   );
 }

@@ -1,7 +1,7 @@
 "use client";
 
 import { useAction } from "next-safe-action/hooks";
-import { retryBuildAction } from "@/app/(portal)/builds/actions";
+import { retryBuildAction } from "@/lib/actions/builds";
 
 /** Retries a failed build (its request's job reruns from the failed step); the server re-checks role, team and state. */
 export function RetryBuildButton({ buildId }: { buildId: string }) {

@@ -1,4 +1,7 @@
+import { ArtifactsAuth } from "@/components/feeds/artifacts-auth";
 import { CopyButton } from "@/components/feeds/copy-button";
+import { EffectivePolicy } from "@/components/feeds/effective-policy";
+import { RepairFeedButton } from "@/components/feeds/repair-feed-button";
 import { FEED_CONFIG_FILE_INFO, FEED_CONFIG_FILES, VERIFY_STEPS } from "@/lib/feeds/feed-config-files";
 import type { FeedCatalogEntry } from "@/lib/feeds/list-feed-catalog";
 
@@ -11,8 +14,8 @@ const STATUS_STYLE: Record<string, string> = {
 };
 const dateFormat = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
 
-/** One feed: URLs to copy, the last preflight, upstreams (revoked ones flagged) and config downloads. */
-export function FeedCard({ feed }: { feed: FeedCatalogEntry }) {
+/** One feed: URLs to copy, the last preflight, upstreams (revoked ones flagged), its effective policy and config downloads. */
+export function FeedCard({ feed, canRepair = false, canReorder = false }: { feed: FeedCatalogEntry; canRepair?: boolean; canReorder?: boolean }) {
   const headingId = `feed-${feed.id}`;
   const flagged = feed.upstreams.filter((u) => u.flaggedAt);
   return (
@@ -62,6 +65,7 @@ export function FeedCard({ feed }: { feed: FeedCatalogEntry }) {
           ) : (
             <p className="mt-1 text-sm text-slate-600">No preflight has run yet.</p>
           )}
+          {canRepair && feed.status === "DEGRADED" && feed.policy.isEnforced && !feed.policy.isSyncing ? <RepairFeedButton feedId={feed.id} feedName={feed.name} /> : null}
         </section>
 
         <section aria-label={`Upstreams of ${feed.name}`}>
@@ -83,6 +87,8 @@ export function FeedCard({ feed }: { feed: FeedCatalogEntry }) {
         </section>
       </div>
 
+      <EffectivePolicy feed={feed} canReorder={canReorder} />
+
       <section aria-label={`Client configuration for ${feed.name}`} className="mt-5">
         <h3 className="text-sm font-semibold text-slate-900">Client configuration</h3>
         {feed.hasConfig ? (
@@ -100,6 +106,7 @@ export function FeedCard({ feed }: { feed: FeedCatalogEntry }) {
                 </li>
               ))}
             </ul>
+            {feed.artifactsAuth ? <ArtifactsAuth feedName={feed.name} hint={feed.artifactsAuth} /> : null}
             <details className="mt-3 text-sm">
               <summary className="cursor-pointer font-medium text-slate-800">Install and verify</summary>
               <ol className="mt-2 list-decimal space-y-1 pl-5 text-slate-700">
@@ -108,6 +115,11 @@ export function FeedCard({ feed }: { feed: FeedCatalogEntry }) {
                     {FEED_CONFIG_FILE_INFO[f].label}: <code className="rounded bg-slate-100 px-1 text-xs">{FEED_CONFIG_FILE_INFO[f].install}</code>
                   </li>
                 ))}
+                {feed.artifactsAuth ? (
+                  <li>
+                    Your PAT for {feed.artifactsAuth.machine}: <code className="rounded bg-slate-100 px-1 text-xs">{feed.artifactsAuth.netrcLine}</code> in ~/.netrc (see above)
+                  </li>
+                ) : null}
               </ol>
               <p className="mt-3 font-medium text-slate-800">Check that it took effect</p>
               <ul className="mt-1 space-y-1 text-slate-700">

@@ -3,7 +3,7 @@
 import { useAction } from "next-safe-action/hooks";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { cancelRequestAction, retryRequestAction } from "@/app/(portal)/requests/actions";
+import { cancelRequestAction, retryRequestAction } from "@/lib/actions/requests";
 
 /** Cancel and Retry; shown by status, decided by the server (role, team and state are checked there). */
 export function RequestControls({ requestId, canCancel, canRetry, onChanged }: { requestId: string; canCancel: boolean; canRetry: boolean; onChanged?: () => void }) {

@@ -3,26 +3,18 @@
 import { useRouter } from "next/navigation";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { useFormStatus } from "react-dom";
-import { saveDraftAction, submitRequestAction } from "@/app/(portal)/requests/actions";
+import { saveDraftAction, submitRequestAction } from "@/lib/actions/requests";
 import type { RequestPreview } from "@/lib/requests/build-request-preview";
 import type { WizardOptions } from "@/lib/requests/get-wizard-options";
 import type { RequestIssue } from "@/lib/requests/request-validation-error";
 import { describePath, WIZARD_STEPS, type WizardState } from "@/lib/validation/request-wizard";
-import { EnvironmentsStep, FeedHostStep, UpstreamsStep, WorkspaceStep } from "./wizard-steps";
+import { EnvironmentsStep, FeedHostStep, UpstreamsStep, WorkspaceStep, type StepProps } from "./wizard-steps";
 import { ReviewStep } from "./wizard-review";
 
 const REVIEW = WIZARD_STEPS.length - 1;
 const AUTOSAVE_MS = 700;
 
 type SaveStatus = { kind: "idle" } | { kind: "pending" } | { kind: "saving" } | { kind: "saved"; at: string } | { kind: "error"; message: string };
-
-export interface StepProps {
-  state: WizardState;
-  options: WizardOptions;
-  update: (change: (s: WizardState) => WizardState) => void;
-  /** Inline errors for a path (and everything under it), once this step has been checked. */
-  errorsAt: (path: string, exact?: boolean) => string[];
-}
 
 /**
  * The request wizard. Every change is saved to the server as a draft (debounced, one save at

@@ -1,11 +1,20 @@
 "use client";
 
 import { useId, useState } from "react";
-import { rangesOverlap } from "@/lib/orchestration/plan-subnets";
-import { condaSpecSchema, parseEnvironmentYml, parseRequirementsTxt } from "@/lib/validation/package-specs";
-import type { EnvironmentState, ProposalState, WizardState } from "@/lib/validation/request-wizard";
-import type { StepProps } from "./request-wizard";
+import { rangesOverlap } from "@/lib/infra/plan-subnets";
+import { parseEnvironmentYml } from "@/lib/validation/package-specs";
+import { condaSpecErrors, requirementErrors, type EnvironmentState, type ProposalState, type WizardState } from "@/lib/validation/request-wizard";
+import type { WizardOptions } from "@/lib/requests/get-wizard-options";
 import { Field, FieldErrors, RadioGroup } from "./wizard-fields";
+
+/** What every wizard step gets from the wizard (which owns the state). */
+export interface StepProps {
+  state: WizardState;
+  options: WizardOptions;
+  update: (change: (s: WizardState) => WizardState) => void;
+  /** Inline errors for a path (and everything under it), once this step has been checked. */
+  errorsAt: (path: string, exact?: boolean) => string[];
+}
 
 // ───────────────────────────── 1. team and workspace ─────────────────────────────
 
@@ -242,16 +251,9 @@ function EnvironmentFields({ index: i, env, state, options, update, errorsAt }: 
   const [ymlMessage, setYmlMessage] = useState("");
   const ymlId = useId();
   const setEnv = (patch: Partial<EnvironmentState>) => update((s) => ({ ...s, environments: s.environments.map((e, j) => (j === i ? { ...e, ...patch } : e)) }));
-  // Immediate feedback while typing or pasting; the server says the same at Next and submit.
-  const pipProblems = parseRequirementsTxt(env.pip).errors;
-  const condaProblems = env.conda
-    .split(/\r?\n/)
-    .map((line, n) => ({ line: line.replace(/\s+#.*$/, "").trim(), n }))
-    .filter(({ line }) => line && !line.startsWith("#"))
-    .flatMap(({ line, n }) => {
-      const r = condaSpecSchema.safeParse(line);
-      return r.success ? [] : [`line ${n + 1}: \`${line.length > 60 ? `${line.slice(0, 57)}…` : line}\` ${r.error.issues[0]?.message ?? "is invalid"}`];
-    });
+  // Immediate feedback while typing or pasting: the same lines and schemas the server checks at Next and submit.
+  const pipProblems = requirementErrors(env.pip);
+  const condaProblems = condaSpecErrors(env.conda);
   const isArtifacts = state.feedHost.mode === "artifacts";
   const importYml = () => {
     const parsed = parseEnvironmentYml(yml);

@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { ForbiddenError } from "@/lib/errors";
-import { testProviders, useTestDatabase } from "@/lib/testing/test-database";
+import { testProviders, useTestDatabase } from "@/testing/test-database";
 import { decideUpstream } from "@/lib/upstreams/decide-upstream";
 import { seedDemoData } from "@/prisma/seed";
 import { decideRequest } from "./decide-request";
-import { actingUser, submittedRequest, uniqueSuffix } from "./test-fixtures/approval-fixtures";
+import { actingUser, submittedRequest, uniqueSuffix } from "@/testing/approval-fixtures";
 
 for (const provider of testProviders()) {
   describe(`request decisions (${provider})`, () => {
@@ -28,9 +28,9 @@ for (const provider of testProviders()) {
       expect(result).toMatchObject({ status: "APPROVED", outcome: { state: "started" } });
       expect(await counts(request.id)).toEqual({ status: "PROVISIONING", approvals: 1, audits: 1, jobs: 1 });
       const approval = await t.db.approval.findFirstOrThrow({ where: { subjectId: request.id } });
-      expect(approval).toMatchObject({ approverId: carmen.oid, decision: "approve", reason: "Standard feed" });
+      expect(approval).toMatchObject({ approverOid: carmen.oid, decision: "approve", reason: "Standard feed" });
       const audit = await t.db.auditEvent.findFirstOrThrow({ where: { action: "request.approved", targetId: request.id } });
-      expect(audit).toMatchObject({ actorId: carmen.oid, correlationId: "corr-approve", teamId: request.teamId, before: { status: "SUBMITTED" } });
+      expect(audit).toMatchObject({ actorOid: carmen.oid, correlationId: "corr-approve", teamId: request.teamId, before: { status: "SUBMITTED" } });
       const job = await t.db.job.findFirstOrThrow({ where: { subject: `request:${request.id}` } });
       expect(job.kind).toBe("provision-request");
     });

@@ -4,7 +4,8 @@ import { requireRole } from "@/lib/auth/require-role";
 import { recordAuditEvent } from "@/lib/audit/record-audit-event";
 import type { PrismaClient } from "@/lib/db/client";
 import { AppError, ForbiddenError, NotFoundError } from "@/lib/errors";
-import { startProvisioningIfReady, type ProvisioningOutcome } from "@/lib/requests/start-provisioning";
+import { transitionRequest } from "@/lib/request-state/transition";
+import { startProvisioningIfReady, type ProvisioningOutcome } from "@/lib/workflows/provision-request/start";
 import type { RequestDecisionInput } from "@/lib/validation/request-decision";
 
 /** Request states an approver may decide (while nobody has decided it yet): submitted, or held for upstreams since submission. */
@@ -29,19 +30,19 @@ export async function decideRequest(db: PrismaClient, actor: ActingUser, input: 
   requireRole(actor, "Feedgate.Approver");
   const status = input.decision === "approve" ? "APPROVED" : "DECLINED";
   const decided = await db.$transaction(async (tx) => {
-    const before = await tx.feedRequest.findUnique({ where: { id: input.requestId }, select: { id: true, title: true, status: true, teamId: true, submittedById: true } });
+    const before = await tx.feedRequest.findUnique({ where: { id: input.requestId }, select: { id: true, title: true, status: true, teamId: true, submittedByOid: true } });
     if (!before) throw new NotFoundError("No such request.");
-    if (before.submittedById === actor.id || before.submittedById === actor.oid) throw new ForbiddenError("You submitted this request; another approver decides it.");
+    if (before.submittedByOid === actor.oid) throw new ForbiddenError("You submitted this request; another approver decides it.");
     const decidedAt = new Date();
-    const { count } = await tx.feedRequest.updateMany({
+    const isDecided = await transitionRequest(tx, before.id, DECIDABLE_REQUEST_STATUSES, status, status === "DECLINED" ? `Declined by ${actor.name}: ${input.reason}` : null, {
       // decidedAt: an approved request held on upstreams is AWAITING_UPSTREAM too, but decided.
-      where: { id: before.id, status: { in: [...DECIDABLE_REQUEST_STATUSES] }, decidedAt: null },
-      data: { status, decidedAt, statusReason: status === "DECLINED" ? `Declined by ${actor.name}: ${input.reason}` : null },
+      where: { decidedAt: null },
+      data: { decidedAt },
     });
-    if (count !== 1) throw new AppError("conflict", `This request is already decided (${before.status.toLowerCase().replaceAll("_", " ")}).`);
-    await tx.approval.create({ data: { subjectType: "request", subjectId: before.id, approverId: actor.oid, decision: input.decision, reason: input.reason } });
+    if (!isDecided) throw new AppError("conflict", `This request is already decided (${before.status.toLowerCase().replaceAll("_", " ")}).`);
+    await tx.approval.create({ data: { subjectType: "request", subjectId: before.id, approverOid: actor.oid, decision: input.decision, reason: input.reason } });
     await recordAuditEvent(tx, {
-      actorId: actor.oid,
+      actorOid: actor.oid,
       actorName: actor.name,
       action: status === "APPROVED" ? "request.approved" : "request.declined",
       targetType: "request",
@@ -54,6 +55,6 @@ export async function decideRequest(db: PrismaClient, actor: ActingUser, input: 
     return { id: before.id, title: before.title, status } as const;
   });
   if (status === "DECLINED") return decided;
-  const outcome = await startProvisioningIfReady(db, decided.id, { actorId: actor.oid, actorName: actor.name, correlationId });
+  const outcome = await startProvisioningIfReady(db, decided.id, { actorOid: actor.oid, actorName: actor.name, correlationId });
   return { ...decided, outcome };
 }

@@ -28,21 +28,21 @@ export async function listApprovalQueue(db: PrismaClient, actor: ActingUser) {
       where: { status: { in: [...OPEN_REQUEST_STATUSES] } },
       orderBy: { submittedAt: "asc" },
       take: 300,
-      select: { id: true, title: true, status: true, statusReason: true, payload: true, submittedAt: true, decidedAt: true, submittedById: true, team: { select: { id: true, name: true } } },
+      select: { id: true, title: true, status: true, statusReason: true, payload: true, submittedAt: true, decidedAt: true, submittedByOid: true, team: { select: { id: true, name: true } } },
     }),
   ]);
 
   const upstreamIds = proposed.map((u) => u.id);
   const approvals = upstreamIds.length ? await db.approval.findMany({ where: { subjectType: "upstream", subjectId: { in: upstreamIds }, decision: "approve" }, orderBy: { createdAt: "asc" } }) : [];
-  const people = await namesOf(db, [...proposed.map((u) => u.proposedById), ...openRequests.map((r) => r.submittedById), ...approvals.map((a) => a.approverId)]);
+  const people = await namesOf(db, [...proposed.map((u) => u.proposedByOid), ...openRequests.map((r) => r.submittedByOid), ...approvals.map((a) => a.approverOid)]);
 
   const requests = openRequests.map((r) => ({ ...r, parsed: safePayload(r.payload) }));
   const allUpstreamNames = new Map([...proposed, ...approved].map((u) => [u.id, u.name]));
 
   const upstreams = proposed.map((u) => {
     const approvers = approvals.filter((a) => a.subjectId === u.id);
-    const isProposer = !!u.proposedById && (u.proposedById === actor.oid || u.proposedById === actor.id);
-    const hasApproved = approvers.some((a) => a.approverId === actor.oid);
+    const isProposer = u.proposedByOid === actor.oid;
+    const hasApproved = approvers.some((a) => a.approverOid === actor.oid);
     const using = requests.filter((r) => r.parsed && (r.parsed.upstreamIds.includes(u.id) || r.parsed.proposedUpstreams.some((p) => p.kind === u.kind && p.url === u.url)));
     return {
       id: u.id,
@@ -52,11 +52,11 @@ export async function listApprovalQueue(db: PrismaClient, actor: ActingUser) {
       justification: u.justification,
       allowList: Array.isArray(u.allowList) ? u.allowList.filter((n): n is string => typeof n === "string") : null,
       proposedAt: u.proposedAt,
-      proposedBy: u.proposedById ? (people.get(u.proposedById) ?? "Unknown person") : "Unknown person",
-      approvedBy: approvers.map((a) => people.get(a.approverId) ?? "Unknown approver"),
+      proposedBy: u.proposedByOid ? (people.get(u.proposedByOid) ?? "Unknown person") : "Unknown person",
+      approvedBy: approvers.map((a) => people.get(a.approverOid) ?? "Unknown approver"),
       approvalsNeeded: isTwoPersonRule ? APPROVALS_NEEDED_UNDER_TWO_PERSON_RULE : 1,
       /** Why this approver may not approve, if so; declining stays possible. */
-      approveBlockedReason: isTwoPersonRule && isProposer ? "You proposed this source, so two other approvers decide it." : isTwoPersonRule && hasApproved ? "You approved already; a second approver completes it." : null,
+      approveBlockedReason: isProposer ? (isTwoPersonRule ? "You proposed this source, so two other approvers decide it." : "You proposed this source, so another approver decides it.") : isTwoPersonRule && hasApproved ? "You approved already; a second approver completes it." : null,
       teams: [...new Set(using.map((r) => r.team.name))].sort(),
       requests: using.map((r) => ({ id: r.id, title: r.title, team: r.team.name })),
     };
@@ -71,8 +71,8 @@ export async function listApprovalQueue(db: PrismaClient, actor: ActingUser) {
       statusReason: r.statusReason,
       team: r.team.name,
       submittedAt: r.submittedAt,
-      submittedBy: people.get(r.submittedById) ?? "Unknown person",
-      isOwn: r.submittedById === actor.id || r.submittedById === actor.oid,
+      submittedBy: people.get(r.submittedByOid) ?? "Unknown person",
+      isOwn: r.submittedByOid === actor.oid,
       summary: r.parsed ? summarise(r.parsed, allUpstreamNames) : null,
     }));
 
@@ -98,24 +98,21 @@ function summarise(p: FeedRequestPayload, upstreamNames: Map<string, string>) {
     workspace: p.workspace.mode === "existing" ? "An existing registered workspace" : `A new network-isolated workspace in ${p.workspace.region} (${p.workspace.addressSpace})`,
     feedHost: p.feedHost.mode === "existing" ? "An existing feed host" : p.feedHost.mode === "new-nexus-vm" ? "A new Nexus VM" : `Azure Artifacts (${p.feedHost.organization}/${p.feedHost.project})`,
     upstreams: [...p.upstreamIds.map((id) => upstreamNames.get(id) ?? "an approved source"), ...p.proposedUpstreams.map((u) => `${u.name} (proposed)`)],
-    environments: p.environments.map((e) => `${e.name}: ${e.conda.length} conda, ${e.pip.length} pip`),
+    /** Verbatim: the approver approves exactly these entries, which become conda.yml and requirements.txt. */
+    environments: p.environments.map((e) => ({ name: e.name, baseImage: e.baseImage, conda: [...e.conda], pip: [...e.pip] })),
   };
 }
 
+/** A stored payload that no longer passes the schema (say, one with a line break smuggled in before the fix) is shown as such, never summarised. */
 function safePayload(payload: unknown): FeedRequestPayload | null {
   const parsed = feedRequestSchema.safeParse(payload);
   return parsed.success ? parsed.data : null;
 }
 
-/** Display names for people stored by user id or by Entra oid (both appear in older rows). */
+/** Display names for people, by Entra object id (what every …Oid column holds). */
 async function namesOf(db: PrismaClient, refs: (string | null)[]): Promise<Map<string, string>> {
   const ids = [...new Set(refs.filter((r): r is string => !!r))];
   if (!ids.length) return new Map();
-  const users = await db.user.findMany({ where: { OR: [{ id: { in: ids } }, { entraOid: { in: ids } }] }, select: { id: true, entraOid: true, name: true } });
-  const out = new Map<string, string>();
-  for (const u of users) {
-    out.set(u.id, u.name);
-    out.set(u.entraOid, u.name);
-  }
-  return out;
+  const users = await db.user.findMany({ where: { entraOid: { in: ids } }, select: { entraOid: true, name: true } });
+  return new Map(users.map((u) => [u.entraOid, u.name]));
 }

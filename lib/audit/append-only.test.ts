@@ -8,7 +8,7 @@ const root = path.resolve(import.meta.dirname, "../..");
 describe("audit trail", () => {
   it("has no update or delete path anywhere in the code", () => {
     const offenders: string[] = [];
-    for (const dir of ["app", "lib", "components", "scripts", "prisma", "sandbox"]) {
+    for (const dir of ["app", "lib", "components", "scripts", "prisma", "sandbox", "testing", "bench"]) {
       walk(path.join(root, dir), (file) => {
         if (!/\.(ts|tsx)$/.test(file) || file.endsWith(".test.ts")) return;
         const text = readFileSync(file, "utf8");

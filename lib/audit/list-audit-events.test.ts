@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { ActingUser } from "@/lib/auth/acting-user";
 import { ForbiddenError } from "@/lib/errors";
-import { testProviders, useTestDatabase } from "@/lib/testing/test-database";
+import { testProviders, useTestDatabase } from "@/testing/test-database";
 import { AUDIT_PAGE_SIZE, listAuditEvents } from "./list-audit-events";
 import { recordAuditEvent } from "./record-audit-event";
 
@@ -14,10 +14,10 @@ for (const provider of testProviders()) {
 
     beforeAll(async () => {
       for (let i = 0; i < AUDIT_PAGE_SIZE + 5; i++) {
-        await recordAuditEvent(t.db, { actorId: `oid-${i % 2}`, actorName: i % 2 ? "Alice Chen" : "Carmen Diaz", action: i % 3 ? "auth.sign_in" : "auth.sign_out", targetType: "user", correlationId: `c${i}` });
+        await recordAuditEvent(t.db, { actorOid: `oid-${i % 2}`, actorName: i % 2 ? "Alice Chen" : "Carmen Diaz", action: i % 3 ? "auth.sign_in" : "auth.sign_out", targetType: "user", correlationId: `c${i}` });
       }
       await t.db.auditEvent.create({
-        data: { actorId: "oid-old", actorName: "Old Timer", action: "auth.sign_in", targetType: "user", correlationId: "old", createdAt: new Date("2020-01-02T10:00:00Z") },
+        data: { actorOid: "oid-old", actorName: "Old Timer", action: "auth.sign_in", targetType: "user", correlationId: "old", createdAt: new Date("2020-01-02T10:00:00Z") },
       });
     });
 
@@ -41,7 +41,7 @@ for (const provider of testProviders()) {
       expect(outs.events.length).toBeGreaterThan(0);
       expect(outs.events.every((e) => e.action === "auth.sign_out")).toBe(true);
       expect((await listAuditEvents(t.db, admin, { actor: "Alice" })).events.every((e) => e.actorName === "Alice Chen")).toBe(true);
-      expect((await listAuditEvents(t.db, admin, { actor: "oid-0" })).events.every((e) => e.actorId === "oid-0")).toBe(true);
+      expect((await listAuditEvents(t.db, admin, { actor: "oid-0" })).events.every((e) => e.actorOid === "oid-0")).toBe(true);
       const day = await listAuditEvents(t.db, admin, { from: "2020-01-02", to: "2020-01-02" });
       expect(day.events.map((e) => e.actorName)).toEqual(["Old Timer"]);
     });

@@ -2,7 +2,7 @@ import "server-only";
 import type { ActingUser } from "@/lib/auth/acting-user";
 import { requireRole } from "@/lib/auth/require-role";
 import type { PrismaClient } from "@/lib/db/client";
-import type { AuditFilter } from "@/lib/validation/audit-filter";
+import type { AuditFilter } from "@/lib/audit/audit-filter";
 
 export const AUDIT_PAGE_SIZE = 25;
 
@@ -19,7 +19,7 @@ export async function listAuditEvents(db: PrismaClient, actor: ActingUser, filte
   const rows = await db.auditEvent.findMany({
     where: {
       ...(filter.action ? { action: filter.action } : {}),
-      ...(filter.actor ? { OR: [{ actorId: filter.actor }, { actorName: { contains: filter.actor } }] } : {}),
+      ...(filter.actor ? { OR: [{ actorOid: filter.actor }, { actorName: { contains: filter.actor } }] } : {}),
       ...(filter.from || filter.to ? { createdAt } : {}),
       ...(filter.before ? { id: { lt: filter.before } } : {}),
     },

@@ -4,7 +4,7 @@ import type { AuditAction } from "./audit-actions";
 
 export interface AuditEventInput {
   /** Entra oid of the person, or `system:<component>` / `anonymous` when nobody is signed in. */
-  actorId: string;
+  actorOid: string;
   actorName?: string | null;
   action: AuditAction;
   targetType: string;
@@ -25,7 +25,7 @@ export type AuditWriter = Pick<PrismaClient, "auditEvent"> | Prisma.TransactionC
 export async function recordAuditEvent(db: AuditWriter, input: AuditEventInput): Promise<void> {
   await db.auditEvent.create({
     data: {
-      actorId: input.actorId,
+      actorOid: input.actorOid,
       actorName: input.actorName ?? null,
       action: input.action,
       targetType: input.targetType,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parseEnv } from "@/lib/env";
-import { testProviders, useTestDatabase } from "@/lib/testing/test-database";
+import { testProviders, useTestDatabase } from "@/testing/test-database";
 import { recordConfigChange } from "./record-config-change";
 
 for (const provider of testProviders()) {
@@ -15,7 +15,7 @@ for (const provider of testProviders()) {
       expect(await recordConfigChange(t.db, changed, "c3")).toBe(true);
       const events = await t.db.auditEvent.findMany({ where: { action: "config.changed" }, orderBy: { id: "asc" } });
       expect(events).toHaveLength(2);
-      expect(events[1]).toMatchObject({ actorId: "system:start", before: { ROLE_GROUP_MAP: {} }, after: { ROLE_GROUP_MAP: { "g-1": "Feedgate.Admin" } } });
+      expect(events[1]).toMatchObject({ actorOid: "system:start", before: { ROLE_GROUP_MAP: {} }, after: { ROLE_GROUP_MAP: { "g-1": "Feedgate.Admin" } } });
       expect(JSON.stringify(events)).not.toContain("a-very-secret-value");
     });
   });

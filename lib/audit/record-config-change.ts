@@ -35,7 +35,7 @@ export async function recordConfigChange(db: PrismaClient, env: Env, correlation
   });
   if (last && isDeepStrictEqual(last.after, current)) return false;
   await recordAuditEvent(db, {
-    actorId: "system:start",
+    actorOid: "system:start",
     actorName: "Feedgate start-up",
     action: "config.changed",
     targetType: "deployment-config",

@@ -1,10 +1,11 @@
+import { unstable_doesMiddlewareMatch } from "next/experimental/testing/server";
 import { NextRequest } from "next/server";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { resetEnvCache } from "@/lib/env";
-import { proxy } from "@/proxy";
+import { config, proxy } from "@/proxy";
 import { sealSession, type SessionPayload } from "./session-cookie";
 
-const session: SessionPayload = { uid: "u1", oid: "o1", name: "Alice Chen", email: "a@x", roles: ["Feedgate.Requester"], authTime: Math.floor(Date.now() / 1000) };
+const session: SessionPayload = { sid: "s1", uid: "u1", oid: "o1", name: "Alice Chen", email: "a@x", authTime: Math.floor(Date.now() / 1000) };
 
 describe("proxy.ts", () => {
   beforeEach(() => {
@@ -32,6 +33,18 @@ describe("proxy.ts", () => {
     expect(csp).not.toBe(b.headers.get("content-security-policy"));
     expect(a.headers.get("x-correlation-id")).not.toBe("client-chosen-id");
     expect(a.headers.get("strict-transport-security")).toBeNull();
+  });
+
+  it("runs on prefetches too, so they get a CSP and a server-made correlation id", async () => {
+    for (const headers of [{ "next-router-prefetch": "1" }, { purpose: "prefetch" }, { "sec-purpose": "prefetch" }, {}]) {
+      for (const url of ["http://localhost:3000/builds", "http://localhost:3000/api/v1/me", "http://localhost:3000/"]) {
+        expect(unstable_doesMiddlewareMatch({ config, url, headers }), `${url} ${JSON.stringify(headers)}`).toBe(true);
+      }
+    }
+    expect(unstable_doesMiddlewareMatch({ config, url: "http://localhost:3000/_next/static/chunks/app.js" })).toBe(false);
+    const res = await proxy(new NextRequest("http://localhost:3000/builds", { headers: { "next-router-prefetch": "1", "x-correlation-id": "client-chosen-id" } }));
+    expect(res.headers.get("content-security-policy")).toMatch(/script-src 'self' 'nonce-/);
+    expect(res.headers.get("x-correlation-id")).toMatch(/^[0-9a-f-]{36}$/);
   });
 
   it("adds HSTS when the portal is served over https", async () => {

@@ -3,11 +3,11 @@ import { resetEnvCache } from "@/lib/env";
 import { isDueForRefresh, openSession, sealSession, sessionCookieName, sessionCookieOptions, type SessionPayload } from "./session-cookie";
 
 const session = (authTime = Math.floor(Date.now() / 1000)): SessionPayload => ({
+  sid: "s1",
   uid: "u1",
   oid: "oid-1",
   name: "Alice Chen",
   email: "alice@contoso.example",
-  roles: ["Feedgate.Requester"],
   authTime,
 });
 

@@ -1,22 +1,25 @@
 /**
- * The session cookie: an encrypted JWT (jose, `dir` + A256GCM) holding who signed in and the roles
- * their token granted. Encrypted rather than only signed, so names and roles stay private even in
- * logs or browser storage dumps. It is short-lived and rolling: proxy.ts re-issues it as requests
- * arrive, up to SESSION_MAX_HOURS after sign-in. Pure (no server-only): proxy.ts uses it too.
+ * The session cookie: an encrypted JWT (jose, `dir` + A256GCM) naming a server-side Session row
+ * (`sid`) and who signed in. It is a pointer, not the authority: every request resolves the user
+ * through the row (loadActingUser), so sign-out and "sign out everywhere" end a copied cookie at
+ * once, and roles come from the row and the user's latest sign-in, never from the cookie.
+ * Encrypted rather than only signed, so names stay private even in logs or browser storage dumps.
+ * It is short-lived and rolling: proxy.ts re-seals the same payload as requests arrive, up to
+ * SESSION_MAX_HOURS after sign-in. Pure (no server-only): proxy.ts uses it too.
  */
 import { EncryptJWT, jwtDecrypt } from "jose";
 import { z } from "zod";
 import { ConfigError, env } from "@/lib/env";
 import { deriveKey } from "./derive-key";
-import { ROLES } from "./roles";
 
 const sessionSchema = z.object({
+  /** Session.id: the row every request checks is live. */
+  sid: z.string().min(1),
   /** User.id in our database. */
   uid: z.string().min(1),
   oid: z.string().min(1),
   name: z.string(),
   email: z.string(),
-  roles: z.array(z.enum(ROLES)),
   /** Sign-in time, seconds since the epoch; bounds rolling renewal. */
   authTime: z.number().int(),
 });

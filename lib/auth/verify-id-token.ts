@@ -3,6 +3,7 @@ import { timingSafeEqual } from "node:crypto";
 import { errors as joseErrors, jwtVerify } from "jose";
 import { z } from "zod";
 import { env } from "@/lib/env";
+import { groupIdsFromClaim, hasGroupsOverage } from "./graph-groups";
 import { getIdentityConfig } from "./identity-config";
 import { getIssuer } from "./issuer-metadata";
 import { rolesFromClaims, type Role } from "./roles";
@@ -14,6 +15,12 @@ export interface VerifiedIdentity {
   name: string;
   email: string;
   roles: Role[];
+  /**
+   * The Entra group object ids the token names (GUIDs only; anything else is dropped), or
+   * undefined when the token names none because of groups overage (`_claim_names.groups` or
+   * `hasgroups`): then they must be read from Microsoft Graph (lib/auth/graph-groups.ts).
+   */
+  groups: string[] | undefined;
 }
 
 const claimsSchema = z.object({
@@ -59,6 +66,7 @@ export async function verifyIdToken(idToken: string, expectedNonce: string | und
     name: claims.name ?? email,
     email: email.toLowerCase(),
     roles: rolesFromClaims(payload, env.ROLE_GROUP_MAP),
+    groups: hasGroupsOverage(payload) ? undefined : groupIdsFromClaim(payload.groups),
   };
 }
 

@@ -4,6 +4,7 @@
  * reload and an API call all mean the same thing. Pure: no server-only, the form uses it too.
  */
 import { z } from "zod";
+import { calendarDaySchema } from "@/lib/validation/calendar-day";
 
 export const BUILD_STATUSES = ["QUEUED", "PROVISIONING_ACR", "RUNNING", "SUCCEEDED", "FAILED", "CANCELLED"] as const;
 export const FAILURE_CLASSES = [
@@ -42,7 +43,7 @@ export const FAILURE_CLASS_LABELS: Record<FailureClassValue, string> = {
 
 const blankToUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : Array.isArray(v) ? v[0] : v);
 const optional = <T extends z.ZodType>(schema: T) => z.preprocess(blankToUndefined, schema.optional());
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date like 2026-11-27");
+const cursorSchema = z.string().max(200).refine((v) => parseCursor(v) !== null, "is not a valid page cursor; start again from the first page");
 
 export const buildFiltersSchema = z.object({
   team: optional(z.string().max(64)),
@@ -50,15 +51,15 @@ export const buildFiltersSchema = z.object({
   status: optional(z.enum(BUILD_STATUSES)),
   failureClass: optional(z.enum(FAILURE_CLASSES)),
   /** Inclusive first day (UTC) of queuedAt. */
-  from: optional(isoDate),
+  from: optional(calendarDaySchema),
   /** Inclusive last day (UTC) of queuedAt. */
-  to: optional(isoDate),
+  to: optional(calendarDaySchema),
   /** Environment name contains this text. */
   q: optional(z.string().trim().max(100)),
   sort: z.preprocess(blankToUndefined, z.enum(BUILD_SORTS).default("newest")),
-  cursor: optional(z.string().max(200)),
+  cursor: optional(cursorSchema),
   limit: z.preprocess(blankToUndefined, z.coerce.number().int().min(1).max(200).default(50)),
-});
+}).refine((f) => !f.from || !f.to || f.from <= f.to, { path: ["to"], message: "must not be before from" });
 export type BuildFilters = z.infer<typeof buildFiltersSchema>;
 
 /** The params that change the result set (all but cursor and limit), in a stable order. */
@@ -74,6 +75,42 @@ export function toSearchParams(filters: Partial<BuildFilters>): URLSearchParams 
   }
   if (filters.limit !== undefined && filters.limit !== 50) out.set("limit", String(filters.limit));
   return out;
+}
+
+/**
+ * A keyset cursor: base64url of `<queuedAt ms>.<build id>`, or null when it is not one (a real
+ * time within Date's range, an id of word characters).
+ */
+export function parseCursor(cursor: string): { queuedAt: Date; id: string } | null {
+  const text = fromBase64Url(cursor);
+  if (text === null) return null;
+  const i = text.indexOf(".");
+  if (i < 1) return null;
+  const time = Number(text.slice(0, i));
+  const id = text.slice(i + 1);
+  const queuedAt = new Date(time);
+  if (!/^\d+$/.test(text.slice(0, i)) || !Number.isSafeInteger(time) || Number.isNaN(queuedAt.getTime()) || !/^[\w-]{1,64}$/.test(id)) return null;
+  return { queuedAt, id };
+}
+
+export function encodeCursor(row: { queuedAt: Date; id: string }): string {
+  return btoa(`${row.queuedAt.getTime()}.${row.id}`).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
+
+// atob/btoa rather than Buffer: the filter form runs this module in the browser too. Cursors are ASCII.
+function fromBase64Url(value: string): string | null {
+  if (!/^[A-Za-z0-9_-]*$/.test(value)) return null;
+  try {
+    return atob(value.replace(/-/g, "+").replace(/_/g, "/"));
+  } catch {
+    return null;
+  }
+}
+
+/** The first problem of a failed parse, naming the parameter: "from must be a real date like 2026-11-27". */
+export function describeFilterIssue(error: z.ZodError): string {
+  const issue = error.issues[0];
+  return `${issue?.path.join(".") || "a filter"} ${issue?.message ?? "is invalid"}`;
 }
 
 /** Parses a search-params record (page props) or URLSearchParams (route handlers). */

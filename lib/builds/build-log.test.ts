@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { testProviders, useTestDatabase } from "@/lib/testing/test-database";
+import { testProviders, useTestDatabase } from "@/testing/test-database";
 import { appendBuildLog, readBuildLogText } from "./build-log";
 
 for (const provider of testProviders()) {

@@ -1,15 +1,17 @@
 import "server-only";
 import { diffLines } from "diff";
+import { z } from "zod";
 import type { ActingUser } from "@/lib/auth/acting-user";
 import { requireRole, teamScope } from "@/lib/auth/require-role";
 import type { PrismaClient } from "@/lib/db/client";
+import { BUILD_PHASES, environmentPackagesSchema, feedRepositorySchema, phaseTimingsSchema, readJsonColumn, readJsonList, type BuildPhase, type PhaseTimings } from "@/lib/db/json-columns";
 import { NotFoundError } from "@/lib/errors";
 import { environmentSpecSchema, feedClientSchema, renderDockerfile } from "@/lib/feed-config/render";
 import { guidanceFor } from "./classify-build-failure";
 import { buildSummarySelect, type BuildSummary } from "./list-builds";
 
 export interface PhaseSpan {
-  phase: "QUEUED" | "PROVISIONING_ACR" | "RUNNING";
+  phase: BuildPhase;
   start: string;
   end: string | null;
 }
@@ -57,6 +59,8 @@ export async function getBuild(db: PrismaClient, actor: ActingUser, buildId: str
     select: {
       failureMessage: true,
       phaseTimings: true,
+      pipIndexUrl: true,
+      condaChannelUrls: true,
       environment: {
         select: {
           version: true,
@@ -71,19 +75,19 @@ export async function getBuild(db: PrismaClient, actor: ActingUser, buildId: str
     },
   });
   const env = row.environment;
-  const feed = env.request?.feed ?? (await db.feed.findFirst({ where: { teamId: summary.teamId, workspaceId: summary.workspaceId }, select: { pipIndexUrl: true, condaChannelUrl: true, repositories: true } }));
   const packages = readPackages(env.packages);
-  const sources: EffectiveSources = { pipIndexUrl: feed?.pipIndexUrl ?? null, condaChannelUrls: condaChannels(feed), baseImage: env.baseImage, ...packages };
+  const sources: EffectiveSources = { ...(await indexOfBuild(db, row, env.request?.feed ?? null, summary)), baseImage: env.baseImage, ...packages };
   const dockerfile = renderSafely(sources);
 
   const baseline = await db.environmentBuild.findFirst({
     where: { workspaceId: summary.workspaceId, environmentName: summary.environmentName, status: "SUCCEEDED", id: { not: summary.id }, queuedAt: { lte: summary.queuedAt } },
     orderBy: [{ queuedAt: "desc" }, { id: "desc" }],
-    select: { id: true, queuedAt: true, environment: { select: { version: true, baseImage: true, packages: true } } },
+    select: { id: true, queuedAt: true, pipIndexUrl: true, condaChannelUrls: true, environment: { select: { version: true, baseImage: true, packages: true } } },
   });
   let baselineDetail: BuildDetail["baseline"] = null;
   if (baseline) {
-    const before: EffectiveSources = { ...sources, baseImage: baseline.environment.baseImage, ...readPackages(baseline.environment.packages) };
+    const baselineIndex = baseline.pipIndexUrl ? { pipIndexUrl: baseline.pipIndexUrl, condaChannelUrls: readJsonList(z.string(), baseline.condaChannelUrls) } : {};
+    const before: EffectiveSources = { ...sources, ...baselineIndex, baseImage: baseline.environment.baseImage, ...readPackages(baseline.environment.packages) };
     baselineDetail = {
       id: baseline.id,
       queuedAt: baseline.queuedAt,
@@ -107,32 +111,34 @@ export async function getBuild(db: PrismaClient, actor: ActingUser, buildId: str
   };
 }
 
-const PHASES = ["QUEUED", "PROVISIONING_ACR", "RUNNING"] as const;
 
 export function readPhases(value: unknown): PhaseSpan[] {
-  if (!value || typeof value !== "object") return [];
-  const record = value as Record<string, unknown>;
-  const out: PhaseSpan[] = [];
-  for (const phase of PHASES) {
-    const span = record[phase];
-    if (span && typeof span === "object" && "start" in span && typeof span.start === "string") {
-      const end = "end" in span && typeof span.end === "string" ? span.end : null;
-      out.push({ phase, start: span.start, end });
-    }
-  }
-  return out;
+  const timings: PhaseTimings = readJsonColumn(phaseTimingsSchema, value, {});
+  return BUILD_PHASES.flatMap((phase) => {
+    const span = timings[phase];
+    return span ? [{ phase, start: span.start, end: span.end ?? null }] : [];
+  });
+}
+
+type FeedUrls = { pipIndexUrl: string | null; condaChannelUrl: string | null; repositories: unknown };
+
+/**
+ * The index the build actually used, as recorded on the build. Builds recorded before builds kept
+ * their index fall back to their request's feed (or the team's feed in the workspace) as it is now.
+ */
+async function indexOfBuild(db: PrismaClient, build: { pipIndexUrl: string | null; condaChannelUrls: unknown }, requestFeed: FeedUrls | null, summary: { teamId: string; workspaceId: string }) {
+  if (build.pipIndexUrl) return { pipIndexUrl: build.pipIndexUrl, condaChannelUrls: readJsonList(z.string(), build.condaChannelUrls) };
+  const feed = requestFeed ?? (await db.feed.findFirst({ where: { teamId: summary.teamId, workspaceId: summary.workspaceId }, select: { pipIndexUrl: true, condaChannelUrl: true, repositories: true } }));
+  return { pipIndexUrl: feed?.pipIndexUrl ?? null, condaChannelUrls: condaChannels(feed) };
 }
 
 function readPackages(value: unknown): { pip: string[]; conda: string[] } {
-  const record = value && typeof value === "object" ? (value as Record<string, unknown>) : {};
-  const strings = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : []);
-  return { pip: strings(record.pip), conda: strings(record.conda) };
+  return readJsonColumn(environmentPackagesSchema, value, { pip: [], conda: [] });
 }
 
 function condaChannels(feed: { condaChannelUrl: string | null; repositories: unknown } | null): string[] {
   if (!feed) return [];
-  const repos = Array.isArray(feed.repositories) ? feed.repositories : [];
-  const urls = repos.flatMap((r: unknown) => (r && typeof r === "object" && "format" in r && r.format === "conda" && "url" in r && typeof r.url === "string" ? [r.url] : []));
+  const urls = readJsonList(feedRepositorySchema, feed.repositories).flatMap((r) => (r.format === "conda" ? [r.url] : []));
   return [...new Set(urls.length ? urls : feed.condaChannelUrl ? [feed.condaChannelUrl] : [])];
 }
 

@@ -4,7 +4,7 @@ import type { ActingUser } from "@/lib/auth/acting-user";
 import { requireRole, teamScope } from "@/lib/auth/require-role";
 import type { PrismaClient } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
-import type { BuildFilters } from "./build-filters";
+import { encodeCursor, parseCursor, type BuildFilters } from "./build-filters";
 
 export const buildSummarySelect = {
   id: true,
@@ -68,15 +68,11 @@ export function buildScopeWhere(actor: ActingUser, filters: Partial<BuildFilters
   return and;
 }
 
-export function encodeCursor(row: { queuedAt: Date; id: string }): string {
-  return Buffer.from(`${row.queuedAt.getTime()}.${row.id}`).toString("base64url");
-}
-
+/** The cursor of a page; filters were validated by buildFiltersSchema, so this is a second line of defence. */
 export function decodeCursor(cursor: string): { queuedAt: Date; id: string } {
-  const [ms, id] = splitOnce(Buffer.from(cursor, "base64url").toString("utf8"), ".");
-  const time = Number(ms);
-  if (!id || !Number.isSafeInteger(time) || !/^[\w-]{1,64}$/.test(id)) throw new AppError("invalid_input", "The page cursor is not valid; start again from the first page.");
-  return { queuedAt: new Date(time), id };
+  const parsed = parseCursor(cursor);
+  if (!parsed) throw new AppError("invalid_input", "The page cursor is not valid; start again from the first page.");
+  return parsed;
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -86,9 +82,4 @@ function cursorWhere(cursor: string | undefined, direction: "asc" | "desc"): Pri
   const { queuedAt, id } = decodeCursor(cursor);
   const beyond = direction === "desc" ? "lt" : "gt";
   return [{ OR: [{ queuedAt: { [beyond]: queuedAt } }, { queuedAt, id: { [beyond]: id } }] }];
-}
-
-function splitOnce(text: string, separator: string): [string, string | undefined] {
-  const i = text.indexOf(separator);
-  return i < 0 ? [text, undefined] : [text.slice(0, i), text.slice(i + 1)];
 }

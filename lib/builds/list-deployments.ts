@@ -3,15 +3,9 @@ import type { Prisma } from "@/generated/prisma/client";
 import type { ActingUser } from "@/lib/auth/acting-user";
 import { isAdmin, requireRole } from "@/lib/auth/require-role";
 import type { PrismaClient } from "@/lib/db/client";
+import { deploymentOperationSchema, readJsonList, type DeploymentOperationRecord } from "@/lib/db/json-columns";
 
-export interface DeploymentOperation {
-  deployment: string | null;
-  resourceType: string;
-  resourceName: string;
-  state: string;
-  error: string | null;
-  at: string | null;
-}
+export type DeploymentOperation = DeploymentOperationRecord;
 
 export interface DeploymentView {
   id: string;
@@ -44,7 +38,7 @@ export async function listDeployments(db: PrismaClient, actor: ActingUser, optio
     select: { id: true, name: true, resourceGroup: true, state: true, error: true, startedAt: true, finishedAt: true, operations: true, request: { select: { id: true, title: true, team: { select: { name: true } } } } },
   });
   return rows.map((d) => {
-    const operations = readOperations(d.operations);
+    const operations = readJsonList(deploymentOperationSchema, d.operations);
     const resources = operations.filter((o) => o.resourceType.toLowerCase() !== "microsoft.resources/deployments");
     return {
       id: d.id,
@@ -61,12 +55,3 @@ export async function listDeployments(db: PrismaClient, actor: ActingUser, optio
   });
 }
 
-function readOperations(value: unknown): DeploymentOperation[] {
-  if (!Array.isArray(value)) return [];
-  return value.flatMap((o: unknown) => {
-    if (!o || typeof o !== "object") return [];
-    const r = o as Record<string, unknown>;
-    const str = (v: unknown) => (typeof v === "string" ? v : null);
-    return [{ deployment: str(r.deployment), resourceType: str(r.resourceType) ?? "unknown", resourceName: str(r.resourceName) ?? "unknown", state: str(r.state) ?? "Unknown", error: str(r.error), at: str(r.at) }];
-  });
-}

@@ -1,12 +1,13 @@
 /**
- * Azure Machine Learning: the workspace, its default blob datastore and environment
- * versions through @azure/arm-machinelearning (api-version 2022-10-01), plus the
+ * Azure Machine Learning: the workspace, its default blob datastore, environment versions and
+ * workspace connections through @azure/arm-machinelearning (api-version 2022-10-01), plus the
  * environment image data plane (cloud-contracts §2.6), which ARM does not expose: build
  * trigger, status location and the growing build log.
  */
 import type { TokenCredential } from "@azure/core-auth";
-import { AzureMachineLearningWorkspaces } from "@azure/arm-machinelearning";
+import { AzureMachineLearningWorkspaces, type Workspace, type WorkspaceConnectionPropertiesV2BasicResource } from "@azure/arm-machinelearning";
 import { StorageSharedKeyCredential, BlobServiceClient } from "@azure/storage-blob";
+import type { ReadOptions } from "./arm";
 import { CloudError, describeFetchError, isTransientStatus, parseRetryAfter } from "./cloud-error";
 
 export interface WorkspaceFacts {
@@ -17,7 +18,14 @@ export interface WorkspaceFacts {
   containerRegistry?: string;
   imageBuildCompute?: string;
   discoveryUrl?: string;
-  privateEndpoints: { id: string; status?: string }[];
+  privateEndpoints: { id: string; status?: string; subnetId?: string }[];
+}
+
+/** A workspace as a subscription or resource-group listing shows it (the same facts as a GET). */
+export interface DiscoveredWorkspace extends WorkspaceFacts {
+  name: string;
+  subscriptionId: string;
+  resourceGroup: string;
 }
 
 export interface WorkspaceRef {
@@ -30,15 +38,47 @@ export interface BuildContextFile {
   content: string;
 }
 
+/** A workspace connection as Azure ML answers a GET: never its secret. */
+export interface WorkspaceConnectionFacts {
+  id: string;
+  name: string;
+  authType: string;
+  category?: string;
+  target?: string;
+}
+
+/** The data plane's image details of an environment version, as far as Feedgate reads them. */
+export interface ImageDetails {
+  exists: boolean;
+  /** The image in the workspace's registry (`dockerImage.name`). */
+  imageName?: string;
+}
+
 export type ImageBuildState = "Queued" | "GettingOrProvisioningACR" | "Running" | "Succeeded" | "Failed" | "Canceled" | string;
 
 export interface AmlClient {
   getWorkspace(ref: WorkspaceRef): Promise<WorkspaceFacts>;
+  /** Every workspace of the subscription, or of one resource group (all pages). */
+  listWorkspaces(options?: { resourceGroup?: string }): Promise<DiscoveredWorkspace[]>;
   /** Uploads the Docker build context to the workspace's default datastore; returns its contextUri. */
   uploadBuildContext(ref: WorkspaceRef, prefix: string, files: BuildContextFile[]): Promise<string>;
+  /**
+   * Creates or updates (PUT is idempotent) a `PythonFeed` connection with a PAT: image builds of
+   * the workspace authenticate to every index whose URL starts with `target`. The PAT goes only
+   * into the request body; Azure ML keeps it and never returns it.
+   */
+  ensurePythonFeedConnection(ref: WorkspaceRef, connection: { name: string; target: string; pat: string }): Promise<{ connection: WorkspaceConnectionFacts; created: boolean }>;
+  getWorkspaceConnection(ref: WorkspaceRef, name: string): Promise<WorkspaceConnectionFacts | undefined>;
   ensureEnvironmentVersion(ref: WorkspaceRef, env: { name: string; version: string; contextUri: string; description: string; tags: Record<string, string> }): Promise<{ id: string; created: boolean }>;
+  /**
+   * Whether the data plane already has this version's image (its image details, cloud-contracts
+   * §2.6: `imageExistsInRegistry`); undefined when the version is not registered. The data plane
+   * offers no way to find a build that is still running, only whether one produced the image.
+   */
+  getImageDetails(ref: WorkspaceRef, name: string, version: string, read?: ReadOptions): Promise<ImageDetails | undefined>;
   triggerImageBuild(ref: WorkspaceRef, name: string, version: string): Promise<{ location: string }>;
-  getImageBuild(location: string): Promise<{ status: ImageBuildState; logUrl?: string }>;
+  /** One poll of a build's status location, with the answer's Retry-After. */
+  getImageBuild(location: string, read?: ReadOptions): Promise<{ status: ImageBuildState; logUrl?: string; retryAfterMs?: number }>;
   /** Reads the log from a byte offset; the log grows while the build runs. */
   readBuildLog(logUrl: string, fromByte: number): Promise<{ text: string; nextByte: number }>;
 }
@@ -74,50 +114,25 @@ export function createAmlClient(options: AmlOptions): AmlClient {
   const workspacePath = (ref: WorkspaceRef) =>
     `/subscriptions/${enc(options.subscriptionId)}/resourceGroups/${enc(ref.resourceGroup)}/providers/Microsoft.MachineLearningServices/workspaces/${enc(ref.workspace)}`;
 
-  async function dataPlane(method: string, url: string, what: string, body?: unknown): Promise<Response> {
-    const token = await options.credential.getToken(options.dataPlaneScope);
-    let res: Response;
-    try {
-      res = await doFetch(url, {
-        method,
-        headers: { Authorization: `Bearer ${token?.token ?? ""}`, Accept: "application/json", ...(body !== undefined ? { "Content-Type": "application/json" } : {}) },
-        body: body !== undefined ? JSON.stringify(body) : undefined,
-        signal: AbortSignal.timeout(30_000),
-      });
-    } catch (error) {
-      throw new CloudError(`Azure ML ${what}: no answer (${describeFetchError(error)})`, { service: "aml", isTransient: true });
-    }
-    if (res.status >= 400) {
-      const text = await res.text().catch(() => "");
-      let message = text.slice(0, 300);
-      try {
-        message = (JSON.parse(text) as { error?: { message?: string } }).error?.message ?? message;
-      } catch {
-        // plain text body
-      }
-      throw new CloudError(`Azure ML ${what} failed (${res.status}): ${message}`, {
-        service: "aml",
-        status: res.status,
-        retryAfterMs: parseRetryAfter(res.headers.get("retry-after")),
-        isTransient: isTransientStatus(res.status),
-      });
-    }
-    return res;
-  }
+  const dataPlane = (method: string, url: string, what: string, body?: unknown, read?: ReadOptions) => callDataPlane(options, doFetch, { method, url, what, body, read });
 
   const client: AmlClient = {
     async getWorkspace(ref) {
       const ws = await guard(`reading workspace ${ref.workspace}`, () => aml.workspaces.get(ref.resourceGroup, ref.workspace));
-      return {
-        id: ws.id ?? workspacePath(ref),
-        location: ws.location ?? "",
-        publicNetworkAccess: ws.publicNetworkAccess,
-        storageAccount: ws.storageAccount,
-        containerRegistry: ws.containerRegistry,
-        imageBuildCompute: ws.imageBuildCompute,
-        discoveryUrl: ws.discoveryUrl,
-        privateEndpoints: (ws.privateEndpointConnections ?? []).map((p) => ({ id: p.id ?? "", status: p.privateLinkServiceConnectionState?.status })),
-      };
+      return { ...workspaceFacts(ws), id: ws.id ?? workspacePath(ref) };
+    },
+    async listWorkspaces(listOptions) {
+      const rg = listOptions?.resourceGroup;
+      return guard(rg ? `listing the workspaces of resource group ${rg}` : "listing the workspaces of the subscription", async () => {
+        const found: DiscoveredWorkspace[] = [];
+        // The SDK's paged iterator follows nextLink.
+        for await (const ws of rg ? aml.workspaces.listByResourceGroup(rg) : aml.workspaces.listBySubscription()) {
+          const facts = workspaceFacts(ws);
+          const scope = /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\//i.exec(facts.id);
+          found.push({ ...facts, name: ws.name ?? "", subscriptionId: scope?.[1] ?? options.subscriptionId, resourceGroup: scope?.[2] ?? rg ?? "" });
+        }
+        return found;
+      });
     },
     async uploadBuildContext(ref, prefix, files) {
       const store = await guard("reading the default datastore", () => aml.datastores.get(ref.resourceGroup, ref.workspace, "workspaceblobstore"));
@@ -137,6 +152,8 @@ export function createAmlClient(options: AmlOptions): AmlClient {
       }
       return `${container.url}/${prefix}/`;
     },
+    ensurePythonFeedConnection: (ref, connection) => ensurePythonFeedConnection(aml, ref, connection),
+    getWorkspaceConnection: (ref, name) => getWorkspaceConnection(aml, ref, name),
     async ensureEnvironmentVersion(ref, env) {
       try {
         const existing = await aml.environmentVersions.get(ref.resourceGroup, ref.workspace, env.name, env.version);
@@ -156,6 +173,18 @@ export function createAmlClient(options: AmlOptions): AmlClient {
       );
       return { id: created.id ?? "", created: true };
     },
+    async getImageDetails(ref, name, version, read) {
+      const base = await dataPlaneBase(ref);
+      const url = `${base}/environment/v1.0${workspacePath(ref)}/environments/${enc(name)}/versions/${enc(version)}/image`;
+      try {
+        const res = await dataPlane("GET", url, `reading the image details of ${name}:${version}`, undefined, read);
+        const body = (await res.json()) as { imageExistsInRegistry?: unknown; dockerImage?: { name?: unknown } };
+        return { exists: body.imageExistsInRegistry === true, imageName: typeof body.dockerImage?.name === "string" ? body.dockerImage.name : undefined };
+      } catch (error) {
+        if (error instanceof CloudError && error.details.status === 404) return undefined;
+        throw error;
+      }
+    },
     async triggerImageBuild(ref, name, version) {
       const base = await dataPlaneBase(ref);
       const url = `${base}/environment/v2.0${workspacePath(ref)}/environments/${enc(name)}/versions/${enc(version)}/image`;
@@ -165,29 +194,109 @@ export function createAmlClient(options: AmlOptions): AmlClient {
       if (!location) throw new CloudError("Azure ML accepted the build but gave no status location", { service: "aml", isTransient: false });
       return { location };
     },
-    async getImageBuild(location) {
-      const res = await dataPlane("GET", location, "reading the image build status");
+    async getImageBuild(location, read) {
+      const res = await dataPlane("GET", location, "reading the image build status", undefined, read);
       const body = (await res.json()) as { status?: string; logUrl?: string };
-      return { status: body.status ?? "Queued", logUrl: body.logUrl };
+      return { status: body.status ?? "Queued", logUrl: body.logUrl, retryAfterMs: parseRetryAfter(res.headers.get("retry-after")) };
     },
-    async readBuildLog(logUrl, fromByte) {
-      // The log URL carries its own SAS: no Authorization header.
-      let res: Response;
-      try {
-        res = await doFetch(logUrl, { headers: fromByte > 0 ? { Range: `bytes=${fromByte}-` } : {}, signal: AbortSignal.timeout(30_000) });
-      } catch (error) {
-        throw new CloudError(`reading the build log: no answer (${describeFetchError(error)})`, { service: "aml", isTransient: true });
-      }
-      // 416: nothing new past fromByte. 404: the log blob is created when the build starts writing.
-      if (res.status === 416 || res.status === 404) return { text: "", nextByte: fromByte };
-      if (!res.ok) throw new CloudError(`reading the build log failed (${res.status})`, { service: "aml", status: res.status, isTransient: isTransientStatus(res.status) });
-      const bytes = Buffer.from(await res.arrayBuffer());
-      // A server that ignores Range sends the whole log: keep only the new part.
-      const fresh = res.status === 206 ? bytes : bytes.subarray(Math.min(fromByte, bytes.length));
-      return { text: fresh.toString("utf8"), nextByte: fromByte + fresh.length };
-    },
+    readBuildLog: (logUrl, fromByte) => readLogFrom(doFetch, logUrl, fromByte),
   };
   return client;
+}
+
+async function getWorkspaceConnection(aml: AzureMachineLearningWorkspaces, ref: WorkspaceRef, name: string): Promise<WorkspaceConnectionFacts | undefined> {
+  try {
+    return connectionFacts(await aml.workspaceConnections.get(ref.resourceGroup, ref.workspace, name));
+  } catch (error) {
+    if ((error as { statusCode?: number }).statusCode === 404) return undefined;
+    throw toCloudError("aml", `reading workspace connection ${name}`, error);
+  }
+}
+
+async function ensurePythonFeedConnection(aml: AzureMachineLearningWorkspaces, ref: WorkspaceRef, connection: { name: string; target: string; pat: string }) {
+  const existing = await getWorkspaceConnection(aml, ref, connection.name);
+  if (existing && existing.category !== undefined && existing.category !== "PythonFeed") {
+    throw new CloudError(`Workspace connection ${connection.name} exists with category ${existing.category}, not PythonFeed: Feedgate will not overwrite it`, { service: "aml", isTransient: false });
+  }
+  const created = await guard(`saving workspace connection ${connection.name}`, () =>
+    aml.workspaceConnections.create(ref.resourceGroup, ref.workspace, connection.name, {
+      properties: { authType: "PAT", category: "PythonFeed", target: connection.target, credentials: { pat: connection.pat } },
+    }),
+  );
+  return { connection: connectionFacts(created), created: existing === undefined };
+}
+
+function workspaceFacts(ws: Workspace): WorkspaceFacts {
+  return {
+    id: ws.id ?? "",
+    location: ws.location ?? "",
+    publicNetworkAccess: ws.publicNetworkAccess,
+    storageAccount: ws.storageAccount,
+    containerRegistry: ws.containerRegistry,
+    imageBuildCompute: ws.imageBuildCompute,
+    discoveryUrl: ws.discoveryUrl,
+    privateEndpoints: (ws.privateEndpointConnections ?? []).map((p) => ({ id: p.id ?? "", status: p.privateLinkServiceConnectionState?.status, subnetId: p.privateEndpoint?.subnetArmId })),
+  };
+}
+
+function connectionFacts(c: WorkspaceConnectionPropertiesV2BasicResource): WorkspaceConnectionFacts {
+  return { id: c.id ?? "", name: c.name ?? "", authType: c.properties.authType, category: c.properties.category, target: c.properties.target };
+}
+
+/**
+ * One authenticated call of the AML data plane (image builds), with errors mapped to CloudError.
+ * A read spends a token of its budget first, and a 429 gives the budget its Retry-After.
+ */
+async function callDataPlane(options: AmlOptions, doFetch: typeof fetch, call: { method: string; url: string; what: string; body?: unknown; read?: ReadOptions }): Promise<Response> {
+  const { method, url, what, body, read } = call;
+  const token = await options.credential.getToken(options.dataPlaneScope);
+  if (method === "GET") await read?.readBudget?.take(read.signal);
+  let res: Response;
+  try {
+    res = await doFetch(url, {
+      method,
+      headers: { Authorization: `Bearer ${token?.token ?? ""}`, Accept: "application/json", ...(body !== undefined ? { "Content-Type": "application/json" } : {}) },
+      body: body !== undefined ? JSON.stringify(body) : undefined,
+      signal: read?.signal ? AbortSignal.any([read.signal, AbortSignal.timeout(30_000)]) : AbortSignal.timeout(30_000),
+    });
+  } catch (error) {
+    throw new CloudError(`Azure ML ${what}: no answer (${describeFetchError(error)})`, { service: "aml", isTransient: true });
+  }
+  if (res.status === 429) await read?.readBudget?.throttled(parseRetryAfter(res.headers.get("retry-after")));
+  if (res.status >= 400) {
+    const text = await res.text().catch(() => "");
+    let message = text.slice(0, 300);
+    try {
+      message = (JSON.parse(text) as { error?: { message?: string } }).error?.message ?? message;
+    } catch {
+      // plain text body
+    }
+    throw new CloudError(`Azure ML ${what} failed (${res.status}): ${message}`, {
+      service: "aml",
+      status: res.status,
+      retryAfterMs: parseRetryAfter(res.headers.get("retry-after")),
+      isTransient: isTransientStatus(res.status),
+    });
+  }
+  return res;
+}
+
+/** New log text past fromByte; the log URL carries its own SAS. */
+async function readLogFrom(doFetch: typeof fetch, logUrl: string, fromByte: number): Promise<{ text: string; nextByte: number }> {
+  // The log URL carries its own SAS: no Authorization header.
+  let res: Response;
+  try {
+    res = await doFetch(logUrl, { headers: fromByte > 0 ? { Range: `bytes=${fromByte}-` } : {}, signal: AbortSignal.timeout(30_000) });
+  } catch (error) {
+    throw new CloudError(`reading the build log: no answer (${describeFetchError(error)})`, { service: "aml", isTransient: true });
+  }
+  // 416: nothing new past fromByte. 404: the log blob is created when the build starts writing.
+  if (res.status === 416 || res.status === 404) return { text: "", nextByte: fromByte };
+  if (!res.ok) throw new CloudError(`reading the build log failed (${res.status})`, { service: "aml", status: res.status, isTransient: isTransientStatus(res.status) });
+  const bytes = Buffer.from(await res.arrayBuffer());
+  // A server that ignores Range sends the whole log: keep only the new part.
+  const fresh = res.status === 206 ? bytes : bytes.subarray(Math.min(fromByte, bytes.length));
+  return { text: fresh.toString("utf8"), nextByte: fromByte + fresh.length };
 }
 
 function enc(s: string) {

@@ -15,6 +15,12 @@ export interface ArtifactsClient {
   getFeed(name: string): Promise<ArtifactsFeed | undefined>;
   ensureFeed(input: { name: string; description: string; upstreams: { name: string; location: string }[] }): Promise<{ created: boolean; feed: ArtifactsFeed }>;
   pipIndexUrl(feedName: string): string;
+  /**
+   * GETs a package URL of this organization (a pip index page, say) with the PAT, as pip does on
+   * a machine configured for the feed: Artifacts never serves anonymous reads. Refuses any other
+   * origin, so a stored URL can never carry the PAT elsewhere.
+   */
+  probe(url: string, accept: string): Promise<{ status: number }>;
 }
 
 export interface ArtifactsOptions {
@@ -94,6 +100,21 @@ export function createArtifactsClient(options: ArtifactsOptions): ArtifactsClien
     pipIndexUrl(feedName) {
       return `${options.packagesBaseUrl.replace(/\/+$/, "")}/${options.organization}/${options.project}/_packaging/${repositoryNameSchema.parse(feedName)}/pypi/simple/`;
     },
+    probe: (url, accept) => probePackages(doFetch, options.packagesBaseUrl, auth, url, accept),
   };
   return client;
+}
+
+async function probePackages(doFetch: typeof fetch, packagesBaseUrl: string, auth: string, url: string, accept: string): Promise<{ status: number }> {
+  if (new URL(url).origin !== new URL(packagesBaseUrl).origin) {
+    throw new CloudError(`Azure Artifacts: ${url} is not on ${new URL(packagesBaseUrl).origin}; Feedgate sends the PAT only there`, { service: "artifacts", isTransient: false });
+  }
+  try {
+    // No redirects: a redirect to another host must not take the Authorization header along.
+    const res = await doFetch(url, { headers: { Authorization: auth, Accept: accept, "X-TFS-FedAuthRedirect": "Suppress" }, redirect: "manual", signal: AbortSignal.timeout(15_000) });
+    await res.body?.cancel().catch(() => undefined);
+    return { status: res.status };
+  } catch (error) {
+    throw new CloudError(`Azure Artifacts: ${url} did not answer (${describeFetchError(error)})`, { service: "artifacts", isTransient: true });
+  }
 }

@@ -1,6 +1,6 @@
 /**
  * The Prisma client for DATABASE_URL. App code is typed against the SQLite client; both
- * clients are generated from the same models (scripts/prisma-schemas.ts), so the
+ * clients are generated from the same models (prisma/tooling/derive-schemas.ts), so the
  * PostgreSQL one is used through the same type.
  */
 import { PrismaClient } from "@/generated/prisma/client";

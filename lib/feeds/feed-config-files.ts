@@ -2,7 +2,8 @@
  * The client configuration files a feed offers for download, rendered by the pure generators in
  * lib/feed-config from the feed's stored URLs. Pure: callers load and authorise the feed first.
  */
-import { BASE_IMAGE_IDS } from "@/lib/feed-config/base-images";
+import { feedRepositorySchema, readJsonList } from "@/lib/db/json-columns";
+import { BASE_IMAGE_IDS } from "@/lib/validation/base-images";
 import { renderCondarc, renderDockerfile, renderPipConf, renderSetupScript, type FeedClient } from "@/lib/feed-config/render";
 
 export const FEED_CONFIG_FILES = ["pip.conf", "condarc", "setup.sh", "Dockerfile"] as const;
@@ -34,9 +35,7 @@ export function isFeedConfigFile(value: string): value is FeedConfigFile {
 /** The feed as the renderers want it, or null while it has no pip index yet. */
 export function feedClientOf(feed: FeedUrls): FeedClient | null {
   if (!feed.pipIndexUrl) return null;
-  const fromRepositories = Array.isArray(feed.repositories)
-    ? feed.repositories.flatMap((r: unknown) => (isRecord(r) && r.format === "conda" && typeof r.url === "string" ? [r.url] : []))
-    : [];
+  const fromRepositories = readJsonList(feedRepositorySchema, feed.repositories).flatMap((r) => (r.format === "conda" ? [r.url] : []));
   const condaChannelUrls = [...new Set(fromRepositories.length ? fromRepositories : feed.condaChannelUrl ? [feed.condaChannelUrl] : [])];
   return { pipIndexUrl: feed.pipIndexUrl, condaChannelUrls };
 }
@@ -53,8 +52,4 @@ export function renderFeedConfigFile(client: FeedClient, file: FeedConfigFile): 
     case "Dockerfile":
       return renderDockerfile({ baseImage: BASE_IMAGE_IDS[0], conda: [], pip: [] }, client);
   }
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createDb } from "@/lib/db/client";
-import { testProviders, useTestDatabase } from "@/lib/testing/test-database";
+import { testProviders, useTestDatabase } from "@/testing/test-database";
 import { checkDatabase } from "./check-database";
 
 for (const provider of testProviders()) {

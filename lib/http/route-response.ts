@@ -2,6 +2,7 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import { isAppError } from "@/lib/errors";
 import { getLogger } from "@/lib/logger";
+import { RequestValidationError } from "@/lib/requests/request-validation-error";
 
 /** The correlation id proxy.ts stamped on this request, or a fresh one. */
 export function correlationIdOf(headers: Headers): string {
@@ -10,22 +11,15 @@ export function correlationIdOf(headers: Headers): string {
 }
 
 /**
- * Runs a route handler body and maps errors to JSON: AppErrors keep their status and message;
- * anything else is logged and answered with a generic 500 and the correlation id.
+ * An error as the JSON envelope `{ error: { code, message }, correlationId }`: AppErrors keep their
+ * status and message (a RequestValidationError also lists every issue, for API clients); anything
+ * else is logged and answered with a generic 500 that names the correlation id.
  */
-export async function respond(request: Request, body: (correlationId: string) => Promise<Response>): Promise<Response> {
-  const correlationId = correlationIdOf(request.headers);
-  try {
-    return await body(correlationId);
-  } catch (error) {
-    return errorResponse(error, correlationId);
-  }
-}
-
 export function errorResponse(error: unknown, correlationId: string): Response {
   const headers = { "Cache-Control": "no-store", "x-correlation-id": correlationId };
   if (isAppError(error)) {
-    return Response.json({ error: { code: error.code, message: error.message }, correlationId }, { status: error.status, headers });
+    const issues = error instanceof RequestValidationError ? { issues: error.issues } : {};
+    return Response.json({ error: { code: error.code, message: error.message }, ...issues, correlationId }, { status: error.status, headers });
   }
   getLogger().error({ err: error, correlationId }, "request failed");
   return Response.json(

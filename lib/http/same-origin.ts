@@ -10,3 +10,8 @@ export function assertSameOrigin(headers: Headers): void {
   const origin = headers.get("origin");
   if (origin !== new URL(env.APP_URL).origin) throw new AppError("cross_origin", "This request must come from the Feedgate portal itself.");
 }
+
+/** GET and HEAD change nothing, so a cross-site request with them can do no harm. */
+export function isSafeMethod(method: string): boolean {
+  return method === "GET" || method === "HEAD";
+}

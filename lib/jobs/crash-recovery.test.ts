@@ -10,9 +10,9 @@ import { afterAll, describe, expect, it } from "vitest";
 import { enqueueJob } from "@/lib/jobs/enqueue-job";
 import { isJsonObject } from "@/lib/jobs/job-records";
 import { prepareJobDatabase } from "@/lib/jobs/prepare-job-database";
-import { CRASH_KIND, CRASH_STEPS } from "@/lib/jobs/test-fixtures/fixture-jobs";
-import { sleep, spawnFixtureWorker, type FixtureWorker } from "@/lib/jobs/test-fixtures/job-test-helpers";
-import { testProviders, useTestDatabase } from "@/lib/testing/test-database";
+import { CRASH_KIND, CRASH_STEPS } from "@/testing/jobs/fixture-jobs";
+import { sleep, spawnFixtureWorker, type FixtureWorker } from "@/testing/jobs/job-test-helpers";
+import { testProviders, useTestDatabase } from "@/testing/test-database";
 
 const RUNS = 20;
 // Shorter than a child's start-up, so a killed worker's leases have expired by the time its
@@ -29,7 +29,7 @@ describe.concurrent("crash recovery", () => {
     describe(`on ${provider}`, () => {
       const t = useTestDatabase(provider);
 
-      it(`finishes ${RUNS} runs exactly once while the worker is killed at random points`, { timeout: 180_000 }, async () => {
+      it(`finishes ${RUNS} runs exactly once while the worker is killed at random points`, { timeout: 420_000 }, async () => {
         await prepareJobDatabase(t.db, t.url);
         const dir = mkdtempSync(path.join(os.tmpdir(), "feedgate-crash-"));
         dirs.push(dir);
@@ -40,24 +40,40 @@ describe.concurrent("crash recovery", () => {
         const jobIds = jobs.map((j) => j.id);
         const countProgress = () => t.db.jobEvent.count({ where: { jobId: { in: jobIds } } });
         let kills = 0;
+        let selfKills = 0;
         let worker: FixtureWorker | undefined;
-        const deadline = Date.now() + 170_000;
+        // A backstop only: each life is bounded by progress, and a loaded machine restarts slowly.
+        const deadline = Date.now() + 400_000;
         while (!(await isAllDone())) {
           if (Date.now() > deadline) throw new Error("the runs did not finish in time");
-          worker = spawnFixtureWorker({ FIXTURE_DATABASE_URL: t.url, FIXTURE_DIR: dir, FIXTURE_KIND: "crash", FIXTURE_LEASE_MS: String(LEASE_MS) });
+          // Every worker also dies by its own hand after 3 to 12 side effects, inside the uncertain
+          // window: 60 side effects in all, so at least 4 deaths land there whatever the load.
+          const dieAfter = 3 + Math.floor(Math.random() * 10);
+          worker = spawnFixtureWorker({
+            FIXTURE_DATABASE_URL: t.url,
+            FIXTURE_DIR: dir,
+            FIXTURE_KIND: "crash",
+            FIXTURE_LEASE_MS: String(LEASE_MS),
+            FIXTURE_DIE_AFTER_EFFECTS: String(dieAfter),
+          });
           await worker.ready;
-          // Kill after a random amount of progress (not time: a busy machine must not starve the
-          // runs), plus a random delay so the kill lands mid-step, mid-checkpoint or mid-commit.
+          // Otherwise kill it after a random amount of progress (not time: a busy machine must not
+          // starve the runs), plus a random delay so the kill lands mid-step, mid-checkpoint or mid-commit.
           const target = (await countProgress()) + 10 + Math.floor(Math.random() * 30);
           const isAlive = () => worker?.child.exitCode === null && worker.child.signalCode === null;
           while (isAlive() && (await countProgress()) < target && !(await isAllDone())) await sleep(10);
-          if (!isAlive()) throw new Error(`the worker child exited on its own (${worker.child.exitCode}): ${worker.stderr()}`);
+          if (!isAlive()) {
+            if (worker.child.signalCode !== "SIGKILL") throw new Error(`the worker child exited on its own (${worker.child.exitCode}): ${worker.stderr()}`);
+            selfKills++;
+            kills++;
+            continue;
+          }
           await sleep(Math.random() * 60);
           if (await isAllDone()) break;
           worker.child.kill("SIGKILL");
           await worker.exited;
           kills++;
-          if (process.env.DEBUG_CRASH) console.info(`${provider} kill ${kills} at ${Date.now() - deadline + 170_000} ms, progress ${await countProgress()}`);
+          if (process.env.DEBUG_CRASH) console.info(`${provider} kill ${kills} at ${Date.now() - deadline + 400_000} ms, progress ${await countProgress()}`);
         }
         worker?.child.kill("SIGTERM");
         await worker?.exited;
@@ -83,7 +99,7 @@ describe.concurrent("crash recovery", () => {
         // The kills did land mid-run: some claims were taken over from a dead worker.
         expect(kills).toBeGreaterThanOrEqual(3);
         expect(events.filter((e) => e.type === "job.recovered").length).toBeGreaterThanOrEqual(1);
-        console.info(`crash test on ${provider}: ${kills} kills, ${events.filter((e) => e.type === "job.recovered").length} recoveries`);
+        console.info(`crash test on ${provider}: ${kills} kills (${selfKills} self-inflicted), ${events.filter((e) => e.type === "job.recovered").length} recoveries`);
       });
     });
   }

@@ -7,8 +7,8 @@ import { isJsonObject } from "@/lib/jobs/job-records";
 import { listJobEvents } from "@/lib/jobs/list-job-events";
 import { requestCancel } from "@/lib/jobs/request-cancel";
 import { retryJob } from "@/lib/jobs/retry-job";
-import { silentLogger, sleep, waitForStatus, waitUntil } from "@/lib/jobs/test-fixtures/job-test-helpers";
-import { testProviders, useTestDatabase } from "@/lib/testing/test-database";
+import { silentLogger, sleep, waitForStatus, waitUntil } from "@/testing/jobs/job-test-helpers";
+import { testProviders, useTestDatabase } from "@/testing/test-database";
 
 let sequence = 0;
 const workers: JobWorker[] = [];
@@ -214,12 +214,14 @@ for (const provider of testProviders()) {
     });
 
     it("aborts a step whose lease was taken over and discards its outcome", async () => {
+      let isStarted = false;
       let signalReason: unknown;
       let checkpointError: unknown;
       const definition = job([
         {
           name: "slow",
           run: async (ctx) => {
+            isStarted = true;
             await new Promise<void>((resolve) => ctx.signal.addEventListener("abort", () => resolve(), { once: true }));
             signalReason = ctx.signal.reason;
             checkpointError = await ctx.checkpoint({ late: true }).catch((e: unknown) => e);
@@ -229,9 +231,12 @@ for (const provider of testProviders()) {
       ]);
       const queued = await enqueue(definition);
       start([definition], { leaseMs: 400, heartbeatMs: 50 });
-      await waitForStatus(t.db, queued.id, ["RUNNING"]);
+      // The step itself, not just the claim: a takeover before the step starts ends the run
+      // before it (the step.started write is fenced too), and this test would wait in vain.
+      await waitUntil(() => isStarted, 10_000, "the step to start");
       // Another worker took the job over (as if this one had stalled past its lease).
-      await t.db.job.update({ where: { id: queued.id }, data: { leaseOwner: "thief", leaseToken: "thief-token" } });
+      // (The thief holds it for a while, so this worker does not take it back as stale meanwhile.)
+      await t.db.job.update({ where: { id: queued.id }, data: { leaseOwner: "thief", leaseToken: "thief-token", leaseExpiresAt: new Date(Date.now() + 60_000) } });
       await waitUntil(() => signalReason !== undefined, 10_000, "the step to be interrupted");
       await sleep(50);
       expect(signalReason).toBeInstanceOf(StepInterruptedError);

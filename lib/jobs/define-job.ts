@@ -31,7 +31,11 @@ export interface StepContext<P> {
   readonly subject: string;
   readonly step: string;
   readonly payload: P;
-  /** 1 on the first try; counts failed tries and interrupted runs since the step last made progress. */
+  /**
+   * 1 on the first try; counts failed tries and interrupted runs since the step last made
+   * progress (a wait, or a checkpoint of something new). Read it when deciding, not once: a
+   * checkpoint during the run resets it.
+   */
   readonly attempt: number;
   readonly maxAttempts: number;
   /** Checkpoint data of the steps that finished before this one, by step name. */
@@ -40,7 +44,10 @@ export interface StepContext<P> {
   readonly saved: JsonValue | undefined;
   /** Aborted when the job is cancelled, the lease is lost or the worker shuts down. */
   readonly signal: AbortSignal;
-  /** Durably records this step's progress; resolves once stored, throws if the lease is gone. */
+  /**
+   * Durably records this step's progress; resolves once stored, throws if the lease is gone.
+   * Data that differs from what the run started with (`saved`) is progress and resets `attempt`.
+   */
   checkpoint(data: JsonValue): Promise<void>;
   /** Appends to the job's event log (the live timeline). Never put secrets in message or data. */
   event(type: string, message: string, data?: JsonValue): Promise<void>;
@@ -114,9 +121,15 @@ export function defineJob<P = JsonValue>(spec: JobSpec<P>): JobDefinition {
       name: step.name,
       maxAttempts: step.maxAttempts ?? DEFAULT_STEP_ATTEMPTS,
       backoff: step.backoff,
-      run: async (ctx: StepContext<unknown>) => step.run({ ...ctx, payload: parse(ctx.payload) }),
+      run: async (ctx: StepContext<unknown>) => step.run(withPayload(ctx, parse(ctx.payload))),
     })),
   };
+}
+
+/** The context with its payload parsed; `attempt` stays live (the runner's is a getter). */
+function withPayload<P>(ctx: StepContext<unknown>, payload: P): StepContext<P> {
+  const typed = { ...ctx, payload } as StepContext<P>;
+  return Object.defineProperty(typed, "attempt", { get: () => ctx.attempt, enumerable: true });
 }
 
 export function isStepWait(value: unknown): value is StepWait {

@@ -4,6 +4,7 @@
  */
 import "server-only";
 import { Prisma } from "@/generated/prisma/client";
+import { jobCheckpointsSchema, readJsonColumn } from "@/lib/db/json-columns";
 import type { JsonValue } from "@/lib/jobs/define-job";
 
 /**
@@ -26,15 +27,15 @@ export type JobEventInput = { step?: string | null; type: string; message: strin
 
 /** Reads the stored checkpoints, ignoring anything malformed rather than failing the job on it. */
 export function parseCheckpoints(value: JsonValue | null | undefined): Checkpoints {
+  const entries = readJsonColumn(jobCheckpointsSchema, value, {});
   const result: Checkpoints = {};
-  if (!isJsonObject(value)) return result;
-  for (const [name, raw] of Object.entries(value)) {
-    if (!isJsonObject(raw)) continue;
-    const entry: StepCheckpoint = { done: raw.done === true };
-    if ("data" in raw && raw.data !== undefined) entry.data = raw.data;
-    if (typeof raw.startedAt === "string") entry.startedAt = raw.startedAt;
-    if (typeof raw.finishedAt === "string") entry.finishedAt = raw.finishedAt;
-    result[name] = entry;
+  for (const [name, entry] of Object.entries(entries)) {
+    result[name] = {
+      done: entry.done,
+      ...(entry.data === undefined ? {} : { data: entry.data as JsonValue }),
+      ...(entry.startedAt ? { startedAt: entry.startedAt } : {}),
+      ...(entry.finishedAt ? { finishedAt: entry.finishedAt } : {}),
+    };
   }
   return result;
 }

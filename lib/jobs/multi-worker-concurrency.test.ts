@@ -6,9 +6,9 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { COUNT_KIND, COUNT_STEPS } from "@/lib/jobs/test-fixtures/fixture-jobs";
-import { sleep, spawnFixtureWorker, type FixtureWorker } from "@/lib/jobs/test-fixtures/job-test-helpers";
-import { useTestDatabase } from "@/lib/testing/test-database";
+import { COUNT_KIND, COUNT_STEPS } from "@/testing/jobs/fixture-jobs";
+import { sleep, spawnFixtureWorker, type FixtureWorker } from "@/testing/jobs/job-test-helpers";
+import { useTestDatabase } from "@/testing/test-database";
 
 const JOBS = 200;
 const WORKERS = 3;

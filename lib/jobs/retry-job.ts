@@ -35,8 +35,7 @@ export async function retryJob(db: Db, jobId: string, options: { by?: string } =
           leaseExpiresAt: null,
         },
       });
-      // Returning instead of throwing: a rolled-back SQLite transaction would take unrelated
-      // writes made meanwhile on the shared connection with it.
+      // Someone else moved the job first: nothing was written, so there is nothing to undo.
       if (updated.count !== 1) return undefined;
       const from = job.currentStep ? ` from step “${job.currentStep}”` : "";
       await insertJobEvents(tx, jobId, [{ step: job.currentStep, type: "job.retried", message: `Retrying${from}${by}.` }]);

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { decideRequest } from "@/lib/approvals/decide-request";
-import { actingUser, submittedRequest, uniqueSuffix } from "@/lib/approvals/test-fixtures/approval-fixtures";
-import { testProviders, useTestDatabase } from "@/lib/testing/test-database";
+import { actingUser, submittedRequest, uniqueSuffix } from "@/testing/approval-fixtures";
+import { testProviders, useTestDatabase } from "@/testing/test-database";
+import { recordAuditEvent } from "@/lib/audit/record-audit-event";
 import { seedDemoData } from "@/prisma/seed";
 import { countNotifications, listNotifications, markNotificationsSeen } from "./list-notifications";
 
@@ -39,6 +40,36 @@ for (const provider of testProviders()) {
       await markNotificationsSeen(t.db, alice);
       expect(await countNotifications(t.db, alice)).toBe(0);
       expect((await listNotifications(t.db, alice)).items[0]).toMatchObject({ isUnread: false });
+    });
+
+    it("a team hears why its feed was flagged: a revoke names the upstream, the feed watcher says what it found", async () => {
+      await seedDemoData(t.db);
+      const alice = await actingUser(t.db, "Alice Chen");
+      const teamId = alice.teamIds[0];
+      if (!teamId) throw new Error("seed");
+      await markNotificationsSeen(t.db, alice);
+      await new Promise((r) => setTimeout(r, 5));
+      const flag = (after: object, targetId: string) => recordAuditEvent(t.db, { actorOid: "system:test", action: "feed.flagged", targetType: "feed", targetId, before: { status: "READY" }, after, correlationId: "c", teamId });
+      await flag({ status: "DEGRADED", upstream: "pypi-internal", reason: "moved" }, "feed-a");
+      await flag({ status: "DEGRADED", detail: "vision-feed does not answer: https://nexus.example/repository/x/simple/ did not answer (ECONNREFUSED)." }, "feed-b");
+      await flag({ status: "DEGRADED", drift: ["Proxy vision-pypi is missing on Nexus."] }, "feed-c");
+      const details = (await listNotifications(t.db, alice)).items.filter((i) => i.kind === "feed-flagged").map((i) => i.detail);
+      expect(details).toEqual(
+        expect.arrayContaining([
+          "pypi-internal was revoked; its proxy is being switched offline.",
+          expect.stringContaining("does not answer"),
+          "Its configuration on Nexus drifted: Proxy vision-pypi is missing on Nexus. An Admin can repair it.",
+        ]),
+      );
+      expect(details).toHaveLength(3);
+    });
+
+    it("an automation's app-only token can mark seen without a person row (no error, nothing written)", async () => {
+      await seedDemoData(t.db);
+      const app = { id: "app:automation", oid: "sp-automation", name: "App automation", email: "", roles: ["Feedgate.Requester" as const], teamIds: [] };
+      const before = await t.db.user.findMany({ select: { id: true, notificationsSeenAt: true }, orderBy: { id: "asc" } });
+      await expect(markNotificationsSeen(t.db, app)).resolves.toMatchObject({ seenAt: expect.any(Date) });
+      expect(await t.db.user.findMany({ select: { id: true, notificationsSeenAt: true }, orderBy: { id: "asc" } })).toEqual(before);
     });
   });
 }

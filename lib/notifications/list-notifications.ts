@@ -42,7 +42,7 @@ export async function countNotifications(db: PrismaClient, actor: ActingUser): P
   const counts = await Promise.all([
     isApprover(actor) ? db.upstreamSource.count({ where: { status: "proposed" } }) : 0,
     isApprover(actor) ? db.feedRequest.count({ where: UNDECIDED }) : 0,
-    isRequester(actor) ? db.feedRequest.count({ where: { submittedById: { in: [actor.id, actor.oid] }, status: { in: MOVED_ON }, updatedAt: { gt: since } } }) : 0,
+    isRequester(actor) ? db.feedRequest.count({ where: { submittedByOid: actor.oid, status: { in: MOVED_ON }, updatedAt: { gt: since } } }) : 0,
     isRequester(actor) && actor.teamIds.length ? db.environmentBuild.count({ where: { teamId: { in: actor.teamIds }, status: { in: ["SUCCEEDED", "FAILED"] }, finishedAt: { gt: since } } }) : 0,
     isRequester(actor) && actor.teamIds.length ? db.auditEvent.count({ where: { action: "feed.flagged", teamId: { in: actor.teamIds }, createdAt: { gt: since } } }) : 0,
   ]);
@@ -64,7 +64,7 @@ export async function listNotifications(db: PrismaClient, actor: ActingUser): Pr
   if (isRequester(actor)) {
     const recent = new Date(Math.min(since.getTime(), Date.now() - 7 * 24 * 3600_000));
     const [requests, builds, flags] = await Promise.all([
-      db.feedRequest.findMany({ where: { submittedById: { in: [actor.id, actor.oid] }, status: { in: MOVED_ON }, updatedAt: { gt: recent } }, orderBy: { updatedAt: "desc" }, take: LIST_LIMIT, select: { id: true, title: true, status: true, statusReason: true, updatedAt: true } }),
+      db.feedRequest.findMany({ where: { submittedByOid: actor.oid, status: { in: MOVED_ON }, updatedAt: { gt: recent } }, orderBy: { updatedAt: "desc" }, take: LIST_LIMIT, select: { id: true, title: true, status: true, statusReason: true, updatedAt: true } }),
       actor.teamIds.length ? db.environmentBuild.findMany({ where: { teamId: { in: actor.teamIds }, status: { in: ["SUCCEEDED", "FAILED"] }, finishedAt: { gt: recent } }, orderBy: { finishedAt: "desc" }, take: LIST_LIMIT, select: { id: true, environmentName: true, status: true, finishedAt: true, failureMessage: true } }) : [],
       actor.teamIds.length ? db.auditEvent.findMany({ where: { action: "feed.flagged", teamId: { in: actor.teamIds }, createdAt: { gt: recent } }, orderBy: { id: "desc" }, take: LIST_LIMIT, select: { id: true, targetId: true, after: true, createdAt: true } }) : [],
     ]);
@@ -74,17 +74,28 @@ export async function listNotifications(db: PrismaClient, actor: ActingUser): Pr
       items.push({ id: `build:${b.id}`, kind: "build-finished", title: `Build of ${b.environmentName} ${b.status === "SUCCEEDED" ? "succeeded" : "failed"}`, detail: b.status === "FAILED" ? (b.failureMessage ?? "") : "", href: "/builds", at, isUnread: at > since });
     }
     for (const f of flags) {
-      const upstream = typeof f.after === "object" && f.after !== null && "upstream" in f.after ? String((f.after as { upstream: unknown }).upstream) : "an upstream";
-      items.push({ id: `flag:${f.id}`, kind: "feed-flagged", title: `A feed of your team was flagged`, detail: `${upstream} was revoked; its proxy is being switched offline.`, href: "/feeds", at: f.createdAt, isUnread: f.createdAt > since });
+      items.push({ id: `flag:${f.id}`, kind: "feed-flagged", title: `A feed of your team was flagged`, detail: flagDetail(f.after), href: "/feeds", at: f.createdAt, isUnread: f.createdAt > since });
     }
   }
   items.sort((a, b) => Number(b.isUnread) - Number(a.isUnread) || b.at.getTime() - a.at.getTime());
   return { count: items.filter((i) => i.isUnread).length, items: items.slice(0, 30), seenAt: since };
 }
 
-/** Moves the seen marker to now: updates clear from the badge; decisions still waiting stay. */
+/**
+ * Moves the seen marker to now: updates clear from the badge; decisions still waiting stay.
+ * An automation's app-only token has no person behind it, so there is no marker to move.
+ */
 export async function markNotificationsSeen(db: PrismaClient, actor: ActingUser): Promise<{ seenAt: Date }> {
   const seenAt = new Date();
-  await db.user.update({ where: { id: actor.id }, data: { notificationsSeenAt: seenAt } });
+  await db.user.updateMany({ where: { id: actor.id }, data: { notificationsSeenAt: seenAt } });
   return { seenAt };
+}
+
+/** A revoke names its upstream; the drift check and the health re-check say what they found. */
+function flagDetail(after: unknown): string {
+  const record = typeof after === "object" && after !== null ? (after as Record<string, unknown>) : {};
+  if (typeof record.upstream === "string") return `${record.upstream} was revoked; its proxy is being switched offline.`;
+  if (typeof record.detail === "string") return record.detail;
+  if (Array.isArray(record.drift) && record.drift.some((d) => typeof d === "string")) return `Its configuration on Nexus drifted: ${record.drift.filter((d) => typeof d === "string").join(" ")} An Admin can repair it.`;
+  return "It is DEGRADED; the feed catalog says why.";
 }

@@ -1,7 +1,7 @@
 import "server-only";
 import type { PrismaClient } from "@/lib/db/client";
 import { renderCondarc, renderDockerfile, renderPipConf, renderSetupScript, type FeedClient } from "@/lib/feed-config/render";
-import { planSubnets } from "@/lib/orchestration/plan-subnets";
+import { planSubnets } from "@/lib/infra/plan-subnets";
 import type { FeedRequestPayload } from "@/lib/validation/feed-request";
 import { toRepositoryName } from "@/lib/validation/names";
 
@@ -65,8 +65,10 @@ export async function buildRequestPreview(db: PrismaClient, payload: FeedRequest
     notes.push("The Nexus VM's private IP is known once it is deployed; URLs below show nexus-vm in its place.");
   }
 
-  const picked = await db.upstreamSource.findMany({ where: { id: { in: payload.upstreamIds } }, select: { name: true, kind: true }, orderBy: { name: "asc" } });
-  const upstreams = [...picked.map((u) => ({ ...u, proposed: false })), ...payload.proposedUpstreams.map((u) => ({ name: u.name, kind: u.kind, proposed: true }))];
+  const found = await db.upstreamSource.findMany({ where: { id: { in: payload.upstreamIds } }, select: { id: true, name: true, kind: true } });
+  // In the request's order: the order the team's PyPI group asks its members in.
+  const picked = payload.upstreamIds.flatMap((id) => found.filter((u) => u.id === id));
+  const upstreams = [...picked.map((u) => ({ name: u.name, kind: u.kind, proposed: false })), ...payload.proposedUpstreams.map((u) => ({ name: u.name, kind: u.kind, proposed: true }))];
   const repositories: RequestPreview["repositories"] = [];
   if (hostKind === "nexus") {
     for (const u of upstreams) {
@@ -84,7 +86,10 @@ export async function buildRequestPreview(db: PrismaClient, payload: FeedRequest
   }
   if (upstreams.some((u) => u.proposed)) notes.push("Proposed upstreams go to an approver first; the request waits until they are decided.");
 
-  const pipIndexUrl = repositories.find((r) => r.kind === "pypi")?.url;
+  // Nexus: pip asks the team's one PyPI group (its proxies as members, in order), never a proxy itself.
+  const groupUrl = hostKind === "nexus" ? `${baseUrl}/repository/${toRepositoryName(team.slug, "pypi-group")}/simple/` : undefined;
+  if (groupUrl && repositories.filter((r) => r.kind === "pypi").length > 1) notes.push("pip asks the team's PyPI group, whose members answer in the order listed: the first that has a package serves it.");
+  const pipIndexUrl = repositories.some((r) => r.kind === "pypi") ? (groupUrl ?? repositories.find((r) => r.kind === "pypi")?.url) : undefined;
   if (!pipIndexUrl) throw new Error("a validated request always has a PyPI upstream");
   const feed: FeedClient = { pipIndexUrl, condaChannelUrls: repositories.filter((r) => r.kind === "conda").map((r) => r.url) };
   return {

@@ -4,8 +4,9 @@ import { requireRole } from "@/lib/auth/require-role";
 import { recordAuditEvent } from "@/lib/audit/record-audit-event";
 import type { PrismaClient } from "@/lib/db/client";
 import { AppError, NotFoundError } from "@/lib/errors";
+import { transitionRequest } from "@/lib/request-state/transition";
 import { requestCancel } from "@/lib/jobs/request-cancel";
-import { requestJobSubject } from "./start-provisioning";
+import { requestJobSubject } from "@/lib/workflows/provision-request/start";
 import { CANCELLABLE_REQUEST_STATUSES, visibleRequestsWhere } from "./request-scope";
 
 /**
@@ -18,15 +19,12 @@ export async function cancelRequest(db: PrismaClient, actor: ActingUser, input: 
   const request = await db.feedRequest.findFirst({ where: { id: input.requestId, ...visibleRequestsWhere(actor) }, select: { id: true, status: true, teamId: true } });
   if (!request) throw new NotFoundError("No such request.");
   const reason = `Cancelled by ${actor.name}.`;
-  const { count } = await db.feedRequest.updateMany({
-    where: { id: request.id, status: { in: [...CANCELLABLE_REQUEST_STATUSES] } },
-    data: { status: "CANCELLED", statusReason: reason, completedAt: new Date() },
-  });
-  if (count !== 1) throw new AppError("conflict", `This request is ${request.status.toLowerCase()} and cannot be cancelled.`);
+  const isCancelled = await transitionRequest(db, request.id, CANCELLABLE_REQUEST_STATUSES, "CANCELLED", reason);
+  if (!isCancelled) throw new AppError("conflict", `This request is ${request.status.toLowerCase()} and cannot be cancelled.`);
   const job = await db.job.findUnique({ where: { activeSubject: requestJobSubject(request.id) }, select: { id: true } });
   if (job) await requestCancel(db, job.id, { by: actor.name });
   await recordAuditEvent(db, {
-    actorId: actor.oid,
+    actorOid: actor.oid,
     actorName: actor.name,
     action: "request.cancelled",
     targetType: "request",

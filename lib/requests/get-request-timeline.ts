@@ -4,15 +4,16 @@ import type { ActingUser } from "@/lib/auth/acting-user";
 import { requireRole } from "@/lib/auth/require-role";
 import { guidanceFor } from "@/lib/builds/classify-build-failure";
 import type { PrismaClient } from "@/lib/db/client";
+import { deploymentOperationSchema, readJsonList } from "@/lib/db/json-columns";
 import { NotFoundError } from "@/lib/errors";
 import { listJobEvents } from "@/lib/jobs/list-job-events";
 import { SETTLED_REQUEST_STATUSES, visibleRequestsWhere } from "./request-scope";
-import { requestJobSubject } from "./start-provisioning";
+import { requestJobSubject } from "@/lib/workflows/provision-request/start";
 
 export const STAGES = [
   { step: "infrastructure", label: "Infrastructure", next: "Read the failing resource below. Quota, policy or an address-space clash are the usual causes: fix it in Azure or start a new request with another range, then Retry." },
   { step: "feed-registration", label: "Feed registration", next: "Feedgate could not create the proxy repositories. Check that the feed host is up and its credential is valid, then Retry." },
-  { step: "preflight", label: "Preflight", next: "The feed did not answer as expected. Check that the feed host can reach its upstreams (and anonymous read is on), then Retry." },
+  { step: "preflight", label: "Preflight", next: "The feed did not answer as expected. Check that the feed host can reach its upstreams (and, for Nexus, that anonymous read is on; for Azure Artifacts, that its PAT is valid), then Retry." },
   { step: "environment-build", label: "Environment build", next: "Open the failed build for its log and guidance, fix the package or the feed, then Retry: finished steps are not repeated." },
 ] as const;
 
@@ -121,9 +122,8 @@ export function deriveStages(job: { status: string; currentStep: string | null; 
 }
 
 function readOperations(value: unknown): DeploymentOperation[] {
-  if (!Array.isArray(value)) return [];
-  return value
-    .filter((o): o is Record<string, unknown> => typeof o === "object" && o !== null)
-    .filter((o) => String(o.resourceType ?? "").toLowerCase() !== "microsoft.resources/deployments" || Boolean(o.resourceName))
-    .map((o) => ({ resourceType: String(o.resourceType ?? ""), resourceName: String(o.resourceName ?? ""), state: String(o.state ?? ""), error: typeof o.error === "string" ? o.error : null }));
+  // The nested deployment rows ARM lists before it knows their name say nothing to a person.
+  return readJsonList(deploymentOperationSchema, value)
+    .filter((o) => o.resourceType.toLowerCase() !== "microsoft.resources/deployments" || (o.resourceName !== "" && o.resourceName !== "unknown"))
+    .map((o) => ({ resourceType: o.resourceType, resourceName: o.resourceName, state: o.state, error: o.error }));
 }

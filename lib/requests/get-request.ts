@@ -22,7 +22,7 @@ export async function getRequest(db: PrismaClient, actor: ActingUser, requestId:
       status: true,
       statusReason: true,
       payload: true,
-      submittedById: true,
+      submittedByOid: true,
       submittedAt: true,
       decidedAt: true,
       completedAt: true,
@@ -33,7 +33,7 @@ export async function getRequest(db: PrismaClient, actor: ActingUser, requestId:
     },
   });
   if (!request) throw new NotFoundError("No such request.");
-  const names = await namesByOid(db, [request.submittedById]);
-  return { ...request, submittedBy: names.get(request.submittedById) ?? "Unknown", isMine: request.submittedById === actor.oid };
+  const names = await namesByOid(db, [request.submittedByOid]);
+  return { ...request, submittedBy: names.get(request.submittedByOid) ?? "Unknown", isMine: request.submittedByOid === actor.oid };
 }
 export type RequestDetail = Awaited<ReturnType<typeof getRequest>>;

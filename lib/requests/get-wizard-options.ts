@@ -2,7 +2,7 @@ import "server-only";
 import type { ActingUser } from "@/lib/auth/acting-user";
 import { requireRole } from "@/lib/auth/require-role";
 import type { PrismaClient } from "@/lib/db/client";
-import { BASE_IMAGES } from "@/lib/feed-config/base-images";
+import { BASE_IMAGES } from "@/lib/validation/base-images";
 import { AZURE_REGIONS } from "@/lib/validation/feed-request";
 import { addressSpacesOf } from "./validate-request";
 

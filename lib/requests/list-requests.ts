@@ -22,19 +22,19 @@ export async function listRequests(db: PrismaClient, actor: ActingUser, filter: 
   requireRole(actor, "Feedgate.Requester", "Feedgate.Admin");
   const rows = await db.feedRequest.findMany({
     where: { AND: [visibleRequestsWhere(actor), filter.status ? { status: filter.status } : {}] },
-    select: { id: true, title: true, status: true, statusReason: true, submittedById: true, submittedAt: true, updatedAt: true, team: { select: { slug: true, name: true } } },
+    select: { id: true, title: true, status: true, statusReason: true, submittedByOid: true, submittedAt: true, updatedAt: true, team: { select: { slug: true, name: true } } },
     orderBy: [{ updatedAt: "desc" }, { id: "asc" }],
     take: 200,
   });
-  const names = await namesByOid(db, rows.map((r) => r.submittedById));
+  const names = await namesByOid(db, rows.map((r) => r.submittedByOid));
   return rows.map((r) => ({
     id: r.id,
     title: r.title,
     status: r.status,
     statusReason: r.statusReason,
     team: r.team,
-    submittedBy: names.get(r.submittedById) ?? "Unknown",
-    isMine: r.submittedById === actor.oid,
+    submittedBy: names.get(r.submittedByOid) ?? "Unknown",
+    isMine: r.submittedByOid === actor.oid,
     submittedAt: r.submittedAt,
     updatedAt: r.updatedAt,
   }));

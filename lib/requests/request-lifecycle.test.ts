@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { enqueueJob } from "@/lib/jobs/enqueue-job";
-import { PROVISION_REQUEST_KIND } from "@/lib/orchestration/provision-request-job";
-import { testProviders, useTestDatabase } from "@/lib/testing/test-database";
+import { PROVISION_REQUEST_KIND } from "@/lib/workflows/provision-request/schema";
+import { testProviders, useTestDatabase } from "@/testing/test-database";
 import { wizardStateSchema, type WizardState } from "@/lib/validation/request-wizard";
-import { actingUser, validState } from "./request-test-fixtures";
+import { actingUser, validState } from "@/testing/request-fixtures";
 import { seedDemoData } from "@/prisma/seed";
 import { cancelRequest } from "./cancel-request";
 import { getRequest } from "./get-request";
@@ -12,7 +12,7 @@ import { listRequests } from "./list-requests";
 import { RequestValidationError } from "./request-validation-error";
 import { retryRequest } from "./retry-request";
 import { saveDraft } from "./save-draft";
-import { requestJobSubject } from "./start-provisioning";
+import { requestJobSubject } from "@/lib/workflows/provision-request/start";
 import { submitRequest } from "./submit-request";
 
 const CORR = "corr-test-1";
@@ -42,7 +42,7 @@ for (const provider of testProviders()) {
       const first = await saveDraft(t.db, alice, { state }, CORR);
       const stored = await t.db.feedRequest.findUniqueOrThrow({ where: { id: first.id } });
       expect(stored.status).toBe("DRAFT");
-      expect(stored.submittedById).toBe(alice.oid);
+      expect(stored.submittedByOid).toBe(alice.oid);
       expect(wizardStateSchema.parse(stored.payload)).toEqual(state);
 
       const again = await saveDraft(t.db, alice, { requestId: first.id, state: { ...state, title: "Still half done" } }, CORR);
@@ -75,7 +75,9 @@ for (const provider of testProviders()) {
       const draft = await saveDraft(t.db, alice, { state, preview: true }, CORR);
       expect(draft.issues).toEqual([]);
       expect(draft.preview?.repositories.map((r) => r.name)).toEqual(["vision-pypi-org-pypi", `vision-${state.proposedUpstreams[0]?.name}-pypi`]);
-      expect(draft.preview?.pipConf).toContain("/repository/vision-pypi-org-pypi/simple/");
+      // pip asks the team's PyPI group, never a proxy, and never an extra index.
+      expect(draft.preview?.pipConf).toContain("/repository/vision-pypi-group/simple/");
+      expect(draft.preview?.pipConf).not.toContain("extra-index-url");
       expect(draft.preview?.dockerfiles[0]?.dockerfile).toContain("FROM mcr.microsoft.com/azureml/");
       expect(JSON.parse(draft.preview?.armDeployments[0]?.parameters ?? "{}")).toMatchObject({ prefix: "vis", location: "eastus", trainingSubnetPrefix: expect.stringMatching(/\/24$/) });
 
@@ -88,7 +90,7 @@ for (const provider of testProviders()) {
       expect(stored.status).toBe("SUBMITTED");
       expect((stored.payload as { environments: { pip: string[] }[] }).environments[0]?.pip).toEqual(["tinyml==0.3.0", "tinylog"]);
       const proposal = await t.db.upstreamSource.findUniqueOrThrow({ where: { name: state.proposedUpstreams[0]?.name } });
-      expect(proposal).toMatchObject({ status: "proposed", proposedById: alice.oid, justification: "Wheels our CI builds for the vision team" });
+      expect(proposal).toMatchObject({ status: "proposed", proposedByOid: alice.oid, justification: "Wheels our CI builds for the vision team" });
       expect(await t.db.auditEvent.count({ where: { action: "request.submitted", targetId: draft.id } })).toBe(1);
       expect(await t.db.auditEvent.count({ where: { action: "upstream.proposed", targetId: proposal.id } })).toBe(1);
       // A submitted request is no longer a draft anyone can save over.
@@ -102,7 +104,7 @@ for (const provider of testProviders()) {
       ["the cloud metadata address", (s) => ({ ...s, proposedUpstreams: [{ ...s.proposedUpstreams[0]!, url: "http://169.254.169.254/" }] }), /URL: must use https:\/\//],
       ["the metadata address over https", (s) => ({ ...s, proposedUpstreams: [{ ...s.proposedUpstreams[0]!, url: "https://169.254.169.254/latest/" }] }), /must use a DNS name, not an IP address/],
       ["a repository name with ../", (s) => ({ ...s, proposedUpstreams: [{ ...s.proposedUpstreams[0]!, name: "../../etc" }] }), /Proposed upstream 1, name: must be 2–41 lower-case/],
-      ["an environment name with a newline", (s) => ({ ...s, environments: [{ ...s.environments[0]!, name: "train\nRUN curl x | sh" }] }), /Environment 1, name: must be 2–64 letters/],
+      ["an environment name with a newline", (s) => ({ ...s, environments: [{ ...s.environments[0]!, name: "train\nRUN curl x | sh" }] }), /Environment 1, name: contains a line break or control character/],
       ["an environment name with ../", (s) => ({ ...s, environments: [{ ...s.environments[0]!, name: "../etc" }] }), /Environment 1, name:/],
       ["a base image off the allow-list", (s) => ({ ...s, environments: [{ ...s.environments[0]!, baseImage: "evil.example/image:latest" }] }), /base image: pick a base image from the list/],
     ];

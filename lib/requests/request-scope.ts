@@ -7,7 +7,7 @@ import { teamScope } from "@/lib/auth/require-role";
  * drafts only their own, since a draft is someone's unfinished work.
  */
 export function visibleRequestsWhere(actor: ActingUser) {
-  return { AND: [teamScope(actor), { OR: [{ status: { not: "DRAFT" as const } }, { submittedById: actor.oid }] }] };
+  return { AND: [teamScope(actor), { OR: [{ status: { not: "DRAFT" as const } }, { submittedByOid: actor.oid }] }] };
 }
 
 /** Request statuses after which nothing more happens unless someone retries. */

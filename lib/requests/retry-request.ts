@@ -4,9 +4,8 @@ import { requireRole } from "@/lib/auth/require-role";
 import { recordAuditEvent } from "@/lib/audit/record-audit-event";
 import type { PrismaClient } from "@/lib/db/client";
 import { AppError, NotFoundError } from "@/lib/errors";
-import { JobConflictError, JobStateError } from "@/lib/jobs/job-errors";
-import { retryJob } from "@/lib/jobs/retry-job";
-import { requestJobSubject } from "./start-provisioning";
+import { restartProvisioning } from "./restart-provisioning";
+import { requestJobSubject } from "@/lib/workflows/provision-request/start";
 import { visibleRequestsWhere } from "./request-scope";
 
 /**
@@ -23,17 +22,9 @@ export async function retryRequest(db: PrismaClient, actor: ActingUser, input: {
   if (!job) throw new AppError("conflict", "This request never started provisioning, so there is nothing to retry. Start a new request instead.");
   if (job.status !== "FAILED" && job.status !== "CANCELLED") throw new AppError("conflict", "Provisioning is still stopping; try again in a moment.");
 
-  const { count } = await db.feedRequest.updateMany({ where: { id: request.id, status: request.status }, data: { status: "PROVISIONING", statusReason: null, completedAt: null } });
-  if (count !== 1) throw new AppError("conflict", "The request changed meanwhile; reload and try again.");
-  try {
-    await retryJob(db, job.id, { by: actor.name });
-  } catch (error) {
-    await db.feedRequest.updateMany({ where: { id: request.id, status: "PROVISIONING" }, data: { status: request.status, statusReason: request.statusReason } });
-    if (error instanceof JobStateError || error instanceof JobConflictError) throw new AppError("conflict", "Provisioning changed meanwhile; reload and try again.");
-    throw error;
-  }
+  await restartProvisioning(db, request, job, actor.name);
   await recordAuditEvent(db, {
-    actorId: actor.oid,
+    actorOid: actor.oid,
     actorName: actor.name,
     action: "request.retried",
     targetType: "request",

@@ -9,6 +9,11 @@ import { buildRequestPreview, type RequestPreview } from "./build-request-previe
 import type { RequestIssue } from "./request-validation-error";
 import { validateRequestState } from "./validate-request";
 
+/** A whole wizard state is a few KB; anything near this is not a request someone is typing. */
+export const MAX_DRAFT_BYTES = 128 * 1024;
+/** Unsubmitted drafts one person may keep; Requests → Discard frees a place. */
+export const MAX_DRAFTS_PER_PERSON = 25;
+
 export interface SaveDraftInput {
   /** Absent for the first save, which creates the draft. */
   requestId?: string;
@@ -35,26 +40,34 @@ export async function saveDraft(db: PrismaClient, actor: ActingUser, input: Save
   if (!actor.teamIds.includes(input.state.teamId)) throw new ForbiddenError("You can only draft requests for a team you belong to.");
   const title = input.state.title.trim().slice(0, 120) || "Untitled request";
   const payload = input.state;
+  const bytes = Buffer.byteLength(JSON.stringify(payload));
+  if (bytes > MAX_DRAFT_BYTES) throw new AppError("too_large", `This draft is ${Math.ceil(bytes / 1024)} KB; a request may be at most ${MAX_DRAFT_BYTES / 1024} KB. Remove pasted text you do not need.`);
 
   let id: string;
   let savedAt: Date;
   if (input.requestId) {
     savedAt = new Date();
     const { count } = await db.feedRequest.updateMany({
-      where: { id: input.requestId, status: "DRAFT", submittedById: actor.oid, teamId: { in: actor.teamIds } },
+      where: { id: input.requestId, status: "DRAFT", submittedByOid: actor.oid, teamId: { in: actor.teamIds } },
       data: { payload, title, teamId: input.state.teamId, updatedAt: savedAt },
     });
     if (count !== 1) {
-      const existing = await db.feedRequest.findFirst({ where: { id: input.requestId, submittedById: actor.oid }, select: { status: true } });
+      const existing = await db.feedRequest.findFirst({ where: { id: input.requestId, submittedByOid: actor.oid }, select: { status: true } });
       if (!existing) throw new NotFoundError("No such draft.");
       throw new AppError("conflict", `This request is already ${existing.status.toLowerCase()}; drafts can no longer be changed.`);
     }
     id = input.requestId;
   } else {
+    // Checked before the transaction (a throw inside one would roll back on the SQLite adapter's
+    // shared connection); two racing first saves may overshoot the cap by one, never grow it.
+    const drafts = await db.feedRequest.count({ where: { submittedByOid: actor.oid, status: "DRAFT" } });
+    if (drafts >= MAX_DRAFTS_PER_PERSON) {
+      throw new AppError("conflict", `You have ${drafts} unsubmitted drafts, the most one person may keep. Submit or discard one under Requests first.`);
+    }
     const created = await db.$transaction(async (tx) => {
-      const row = await tx.feedRequest.create({ data: { teamId: input.state.teamId, submittedById: actor.oid, title, payload, status: "DRAFT" } });
+      const row = await tx.feedRequest.create({ data: { teamId: input.state.teamId, submittedByOid: actor.oid, title, payload } }); // status defaults to DRAFT
       await recordAuditEvent(tx, {
-        actorId: actor.oid,
+        actorOid: actor.oid,
         actorName: actor.name,
         action: "request.draft_saved",
         targetType: "request",

@@ -4,6 +4,7 @@ import { requireRole } from "@/lib/auth/require-role";
 import { recordAuditEvent } from "@/lib/audit/record-audit-event";
 import type { PrismaClient } from "@/lib/db/client";
 import { AppError, NotFoundError } from "@/lib/errors";
+import { transitionRequest } from "@/lib/request-state/transition";
 import { wizardStateSchema } from "@/lib/validation/request-wizard";
 import { RequestValidationError } from "./request-validation-error";
 import { validateRequestState } from "./validate-request";
@@ -17,7 +18,7 @@ import { validateRequestState } from "./validate-request";
 export async function submitRequest(db: PrismaClient, actor: ActingUser, input: { requestId: string }, correlationId: string) {
   requireRole(actor, "Feedgate.Requester");
   const draft = await db.feedRequest.findFirst({
-    where: { id: input.requestId, submittedById: actor.oid, teamId: { in: actor.teamIds } },
+    where: { id: input.requestId, submittedByOid: actor.oid, teamId: { in: actor.teamIds } },
     select: { id: true, status: true, payload: true },
   });
   if (!draft) throw new NotFoundError("No such draft.");
@@ -29,19 +30,16 @@ export async function submitRequest(db: PrismaClient, actor: ActingUser, input: 
 
   const submittedAt = new Date();
   return db.$transaction(async (tx) => {
-    const { count } = await tx.feedRequest.updateMany({
-      where: { id: draft.id, status: "DRAFT" },
-      data: { status: "SUBMITTED", submittedAt, payload, title: payload.title, teamId: payload.teamId, statusReason: null },
-    });
-    if (count !== 1) throw new AppError("conflict", "This request was already submitted.");
+    const isSubmitted = await transitionRequest(tx, draft.id, ["DRAFT"], "SUBMITTED", null, { data: { submittedAt, payload, title: payload.title, teamId: payload.teamId } });
+    if (!isSubmitted) throw new AppError("conflict", "This request was already submitted.");
     for (const p of payload.proposedUpstreams) {
       const existing = await tx.upstreamSource.findFirst({ where: { kind: p.kind, url: p.url }, select: { id: true } });
       if (existing) continue; // already proposed by someone else: this request waits on the same decision
       const upstream = await tx.upstreamSource.create({
-        data: { name: p.name, kind: p.kind, url: p.url, justification: p.justification, allowList: p.allowList ?? undefined, status: "proposed", proposedById: actor.oid },
+        data: { name: p.name, kind: p.kind, url: p.url, justification: p.justification, allowList: p.allowList ?? undefined, status: "proposed", proposedByOid: actor.oid },
       });
       await recordAuditEvent(tx, {
-        actorId: actor.oid,
+        actorOid: actor.oid,
         actorName: actor.name,
         action: "upstream.proposed",
         targetType: "upstream",
@@ -52,7 +50,7 @@ export async function submitRequest(db: PrismaClient, actor: ActingUser, input: 
       });
     }
     await recordAuditEvent(tx, {
-      actorId: actor.oid,
+      actorOid: actor.oid,
       actorName: actor.name,
       action: "request.submitted",
       targetType: "request",

@@ -1,7 +1,8 @@
 import "server-only";
 import type { ActingUser } from "@/lib/auth/acting-user";
 import type { PrismaClient } from "@/lib/db/client";
-import { planSubnets, rangesOverlap } from "@/lib/orchestration/plan-subnets";
+import { readJsonColumn, workspaceNetworkSchema } from "@/lib/db/json-columns";
+import { planSubnets, rangesOverlap } from "@/lib/infra/plan-subnets";
 import { feedRequestSchema, type FeedRequestPayload } from "@/lib/validation/feed-request";
 import { pathKey, stepOfPath, toFeedRequestInput, type WizardState } from "@/lib/validation/request-wizard";
 import type { RequestIssue } from "./request-validation-error";
@@ -107,10 +108,7 @@ async function findOverlap(db: PrismaClient, actor: ActingUser, space: string): 
 }
 
 export function addressSpacesOf(network: unknown): string[] {
-  if (typeof network !== "object" || network === null || !("addressSpace" in network)) return [];
-  const value = (network as { addressSpace: unknown }).addressSpace;
-  const list = Array.isArray(value) ? value : [value];
-  return list.filter((v): v is string => typeof v === "string" && /^\d+\.\d+\.\d+\.\d+\/\d+$/.test(v));
+  return readJsonColumn(workspaceNetworkSchema, network, { addressSpace: [] }).addressSpace;
 }
 
 /** Zod's generic texts for a missing choice read badly next to a field; say what to do instead. */

@@ -24,7 +24,7 @@ export async function setTwoPersonRule(db: PrismaClient, actor: ActingUser, enab
       create: { key: TWO_PERSON_RULE_KEY, value: { enabled }, updatedBy: actor.oid },
     });
     await recordAuditEvent(tx, {
-      actorId: actor.oid,
+      actorOid: actor.oid,
       actorName: actor.name,
       action: "config.changed",
       targetType: "setting",

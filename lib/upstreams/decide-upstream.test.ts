@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { actingUser, uniqueSuffix } from "@/lib/approvals/test-fixtures/approval-fixtures";
+import { actingUser, uniqueSuffix } from "@/testing/approval-fixtures";
 import { ForbiddenError } from "@/lib/errors";
 import { getTwoPersonRule, setTwoPersonRule } from "@/lib/settings/two-person-rule";
-import { testProviders, useTestDatabase } from "@/lib/testing/test-database";
+import { testProviders, useTestDatabase } from "@/testing/test-database";
 import { seedDemoData } from "@/prisma/seed";
 import { decideUpstream } from "./decide-upstream";
 
@@ -16,9 +16,9 @@ for (const provider of testProviders()) {
       return { alice: alice!, carmen: carmen!, dmitri: dmitri! };
     }
 
-    async function proposed(proposedById: string | null = null) {
+    async function proposed(proposedByOid: string | null = null) {
       const name = `src-${uniqueSuffix()}`;
-      return t.db.upstreamSource.create({ data: { name, kind: "pypi", url: `https://${name}.contoso.example/simple/`, justification: "Team wheels", proposedById } });
+      return t.db.upstreamSource.create({ data: { name, kind: "pypi", url: `https://${name}.contoso.example/simple/`, justification: "Team wheels", proposedByOid } });
     }
 
     async function setRule(enabled: boolean) {
@@ -34,7 +34,7 @@ for (const provider of testProviders()) {
       expect(await setTwoPersonRule(t.db, dmitri, true, "c2")).toEqual({ enabled: true, changed: false });
       expect(await getTwoPersonRule(t.db)).toBe(true);
       const event = await t.db.auditEvent.findFirstOrThrow({ where: { action: "config.changed", correlationId: "c1" } });
-      expect(event).toMatchObject({ actorId: dmitri.oid, targetId: "approvals.twoPersonRule", before: { enabled: false }, after: { enabled: true } });
+      expect(event).toMatchObject({ actorOid: dmitri.oid, targetId: "approvals.twoPersonRule", before: { enabled: false }, after: { enabled: true } });
       await setTwoPersonRule(t.db, dmitri, false, "c3");
     });
 
@@ -60,20 +60,17 @@ for (const provider of testProviders()) {
       const second = await decideUpstream(t.db, dmitri, { upstreamId: up.id, decision: "approve", reason: "Agreed" }, "c3");
       expect(second).toMatchObject({ status: "approved", approvals: 2 });
       const stored = await t.db.upstreamSource.findUniqueOrThrow({ where: { id: up.id } });
-      expect(stored).toMatchObject({ status: "approved", decidedById: dmitri.oid });
+      expect(stored).toMatchObject({ status: "approved", decidedByOid: dmitri.oid });
       expect(await t.db.auditEvent.count({ where: { targetId: up.id, action: "upstream.approved" } })).toBe(2);
       await setRule(false);
     });
 
     it("with the rule the proposer can never approve their own source, even as an approver", async () => {
       await setRule(true);
-      const { carmen, dmitri } = await people();
+      const { dmitri } = await people();
       const own = await proposed(dmitri.oid);
       await expect(decideUpstream(t.db, dmitri, { upstreamId: own.id, decision: "approve", reason: "Mine is fine" }, "c")).rejects.toBeInstanceOf(ForbiddenError);
       expect(await t.db.approval.count({ where: { subjectId: own.id } })).toBe(0);
-      // Stored by user id (older rows) counts as the proposer too.
-      const ownById = await proposed(carmen.id);
-      await expect(decideUpstream(t.db, carmen, { upstreamId: ownById.id, decision: "approve", reason: "Mine" }, "c")).rejects.toBeInstanceOf(ForbiddenError);
       await setRule(false);
     });
 
@@ -96,6 +93,20 @@ for (const provider of testProviders()) {
       expect((await t.db.upstreamSource.findUniqueOrThrow({ where: { id: up.id } })).status).toBe("approved");
       expect(await t.db.approval.count({ where: { subjectId: up.id } })).toBe(2);
       await setRule(false);
+    });
+
+    it("without the rule the proposer still cannot decide their own source, and nothing is recorded", async () => {
+      await setRule(false);
+      const { carmen, dmitri } = await people();
+      const own = await proposed(carmen.oid);
+      for (const decision of ["approve", "decline"] as const) {
+        await expect(decideUpstream(t.db, carmen, { upstreamId: own.id, decision, reason: "Mine is fine" }, "c")).rejects.toBeInstanceOf(ForbiddenError);
+      }
+      expect(await t.db.approval.count({ where: { subjectId: own.id } })).toBe(0);
+      expect(await t.db.auditEvent.count({ where: { targetId: own.id } })).toBe(0);
+      expect((await t.db.upstreamSource.findUniqueOrThrow({ where: { id: own.id } })).status).toBe("proposed");
+      // Another approver decides it.
+      expect(await decideUpstream(t.db, dmitri, { upstreamId: own.id, decision: "approve", reason: "Reviewed" }, "c")).toMatchObject({ status: "approved" });
     });
 
     it("a Requester cannot decide", async () => {

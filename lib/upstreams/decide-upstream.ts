@@ -5,7 +5,7 @@ import { recordAuditEvent } from "@/lib/audit/record-audit-event";
 import type { PrismaClient } from "@/lib/db/client";
 import { AppError, ForbiddenError, NotFoundError } from "@/lib/errors";
 import { getLogger } from "@/lib/logger";
-import { resumeRequestsWaitingOnUpstreams } from "@/lib/requests/start-provisioning";
+import { resumeRequestsWaitingOnUpstreams } from "@/lib/workflows/provision-request/start";
 import { getTwoPersonRule } from "@/lib/settings/two-person-rule";
 import type { UpstreamDecisionInput } from "@/lib/validation/upstream-decision";
 
@@ -38,7 +38,7 @@ export async function decideUpstream(db: PrismaClient, actor: ActingUser, input:
   const approvalsNeeded = isTwoPersonRule ? APPROVALS_NEEDED_UNDER_TWO_PERSON_RULE : 1;
 
   const result = await db.$transaction(async (tx) => {
-    const before = await tx.upstreamSource.findUnique({ where: { id: input.upstreamId }, select: { id: true, name: true, url: true, status: true, proposedById: true } });
+    const before = await tx.upstreamSource.findUnique({ where: { id: input.upstreamId }, select: { id: true, name: true, url: true, status: true, proposedByOid: true } });
     if (!before) throw new NotFoundError("No such upstream source.");
     const decidedAt = new Date();
     const locked = await tx.upstreamSource.updateMany({ where: { id: before.id, status: "proposed" }, data: { updatedAt: decidedAt } });
@@ -46,28 +46,29 @@ export async function decideUpstream(db: PrismaClient, actor: ActingUser, input:
 
     const earlier = await tx.approval.findMany({
       where: { subjectType: "upstream", subjectId: before.id, decision: "approve" },
-      select: { approverId: true },
+      select: { approverOid: true },
     });
+    // Nobody decides their own proposal, with or without the two-person rule (as for requests).
+    if (before.proposedByOid === actor.oid) {
+      throw new ForbiddenError(isTwoPersonRule ? "You proposed this source; under the two-person rule two other approvers decide it." : "You proposed this source; another approver decides it.");
+    }
     if (input.decision === "approve" && isTwoPersonRule) {
-      if (before.proposedById && (before.proposedById === actor.oid || before.proposedById === actor.id)) {
-        throw new ForbiddenError("You proposed this source; under the two-person rule two other approvers decide it.");
-      }
-      if (earlier.some((a) => a.approverId === actor.oid)) {
+      if (earlier.some((a) => a.approverOid === actor.oid)) {
         throw new AppError("conflict", "You have approved this source already; the two-person rule needs a second approver.");
       }
     }
 
-    const approvers = new Set(earlier.map((a) => a.approverId));
+    const approvers = new Set(earlier.map((a) => a.approverOid));
     if (input.decision === "approve") approvers.add(actor.oid);
     const status = input.decision === "decline" ? "declined" : approvers.size >= approvalsNeeded ? "approved" : "proposed";
     if (status !== "proposed") {
-      await tx.upstreamSource.update({ where: { id: before.id }, data: { status, decidedById: actor.oid, decidedAt, decisionReason: input.reason } });
+      await tx.upstreamSource.update({ where: { id: before.id }, data: { status, decidedByOid: actor.oid, decidedAt, decisionReason: input.reason } });
     }
     await tx.approval.create({
-      data: { subjectType: "upstream", subjectId: before.id, approverId: actor.oid, decision: input.decision, reason: input.reason },
+      data: { subjectType: "upstream", subjectId: before.id, approverOid: actor.oid, decision: input.decision, reason: input.reason },
     });
     await recordAuditEvent(tx, {
-      actorId: actor.oid,
+      actorOid: actor.oid,
       actorName: actor.name,
       action: input.decision === "approve" ? "upstream.approved" : "upstream.declined",
       targetType: "upstream",
@@ -90,7 +91,7 @@ export async function decideUpstream(db: PrismaClient, actor: ActingUser, input:
  */
 export async function resumeWaitingRequests(db: PrismaClient, actor: ActingUser, correlationId: string): Promise<void> {
   try {
-    await resumeRequestsWaitingOnUpstreams(db, { actorId: actor.oid, actorName: actor.name, correlationId });
+    await resumeRequestsWaitingOnUpstreams(db, { actorOid: actor.oid, actorName: actor.name, correlationId });
   } catch (error) {
     getLogger().error({ err: error, correlationId }, "resuming requests after an upstream decision failed");
   }

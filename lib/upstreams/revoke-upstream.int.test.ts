@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { actingUser, readyFeed, uniqueSuffix } from "@/lib/approvals/test-fixtures/approval-fixtures";
+import { actingUser, readyFeed, uniqueSuffix } from "@/testing/approval-fixtures";
 import { createNexusClient } from "@/lib/cloud/nexus";
-import { setUpSandboxWorld } from "@/lib/testing/sandbox-world";
-import { basicAuth } from "@/sandbox/testing";
+import { setUpSandboxWorld } from "@/testing/sandbox-world";
+import { basicAuth } from "@/testing/sandbox";
 import { revokeUpstream } from "./revoke-upstream";
-import { createSwitchProxiesOfflineJob } from "./switch-proxies-offline-job";
+import { createSwitchProxiesOfflineJob } from "@/lib/workflows/switch-proxies-offline/definition";
 
 const world = setUpSandboxWorld(({ db, cloud }) => [createSwitchProxiesOfflineJob({ db, cloud })], "revoke-test-worker");
 

@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { actingUser, readyFeed, uniqueSuffix } from "@/lib/approvals/test-fixtures/approval-fixtures";
+import { actingUser, readyFeed, uniqueSuffix } from "@/testing/approval-fixtures";
 import { ForbiddenError } from "@/lib/errors";
-import { testProviders, useTestDatabase } from "@/lib/testing/test-database";
+import { testProviders, useTestDatabase } from "@/testing/test-database";
 import { seedDemoData } from "@/prisma/seed";
 import { revokeUpstream } from "./revoke-upstream";
-import { SWITCH_PROXIES_OFFLINE_KIND } from "./switch-proxies-offline-job";
+import { SWITCH_PROXIES_OFFLINE_KIND } from "@/lib/workflows/switch-proxies-offline/schema";
 
 for (const provider of testProviders()) {
   describe(`revoking an upstream (${provider})`, () => {
@@ -24,9 +24,12 @@ for (const provider of testProviders()) {
       const carmen = await actingUser(t.db, "Carmen Diaz");
       const result = await revokeUpstream(t.db, carmen, { upstreamId: up.id, reason: "Compromised maintainer account" }, "corr-revoke");
       expect(result.flaggedFeeds.map((f) => f.id).sort()).toEqual([vision.id, nlp.id].sort());
-      expect(await t.db.upstreamSource.findUniqueOrThrow({ where: { id: up.id } })).toMatchObject({ status: "revoked", decisionReason: "Compromised maintainer account", decidedById: carmen.oid });
+      expect(await t.db.upstreamSource.findUniqueOrThrow({ where: { id: up.id } })).toMatchObject({ status: "revoked", decisionReason: "Compromised maintainer account", decidedByOid: carmen.oid });
       for (const feed of [vision, nlp]) {
-        expect((await t.db.feed.findUniqueOrThrow({ where: { id: feed.id } })).status).toBe("DEGRADED");
+        const flagged = await t.db.feed.findUniqueOrThrow({ where: { id: feed.id } });
+        expect(flagged.status).toBe("DEGRADED");
+        // The catalog names the cause, not the last probe's "all good".
+        expect(flagged.lastHealth).toMatchObject({ ok: false, source: "revoke", checks: [{ name: "upstream", detail: `Upstream ${up.name} was revoked by Carmen Diaz: Compromised maintainer account` }] });
         expect((await t.db.feedUpstream.findUniqueOrThrow({ where: { feedId_upstreamId: { feedId: feed.id, upstreamId: up.id } } })).flaggedAt).not.toBeNull();
         expect(await t.db.auditEvent.findFirstOrThrow({ where: { action: "feed.flagged", targetId: feed.id } })).toMatchObject({ teamId: feed.teamId, correlationId: "corr-revoke" });
       }

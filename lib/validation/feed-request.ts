@@ -1,27 +1,29 @@
 /**
  * The request wizard's payload: one schema for the form, the server action and the job.
- * Every free-text field is either an id looked up later or passes a strict allow-list.
+ * Every free-text field is either an id looked up later or passes a strict allow-list, and
+ * every one of them, choices included, first passes singleLineText: no line break or control
+ * character anywhere, checked before any trim could hide one at an end.
  */
 import { z } from "zod";
-import { BASE_IMAGE_IDS } from "@/lib/feed-config/base-images";
+import { BASE_IMAGE_IDS } from "@/lib/validation/base-images";
 import { environmentNameSchema, namePrefixSchema } from "./names";
 import { condaSpecSchema, pipRequirementSchema } from "./package-specs";
+import { singleLineText } from "./single-line-text";
 import { upstreamUrlSchema } from "./urls";
 
 export const AZURE_REGIONS = ["eastus", "eastus2", "westus2", "westus3", "northeurope", "westeurope", "uksouth", "swedencentral", "australiaeast", "southeastasia"] as const;
 
-const id = z.string().trim().regex(/^[a-z0-9]{8,40}$/, "is not a valid id");
+const id = singleLineText().trim().regex(/^[a-z0-9]{8,40}$/, "is not a valid id");
 
 /** IPv4 CIDR, /16 to /24: big enough for training and scoring subnets, small enough to plan. */
-export const cidrSchema = z
-  .string()
+export const cidrSchema = singleLineText()
   .trim()
   .regex(/^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(1[6-9]|2[0-4])$/, "must be an IPv4 range such as 10.42.0.0/16 (from /16 to /24)")
   .refine((v) => v.split("/")[0]?.split(".").every((o) => Number(o) <= 255), "has an octet above 255");
 
 export const workspaceChoiceSchema = z.discriminatedUnion("mode", [
   z.object({ mode: z.literal("existing"), workspaceId: id }),
-  z.object({ mode: z.literal("new"), region: z.enum(AZURE_REGIONS), namePrefix: namePrefixSchema, addressSpace: cidrSchema }),
+  z.object({ mode: z.literal("new"), region: singleLineText().pipe(z.enum(AZURE_REGIONS)), namePrefix: namePrefixSchema, addressSpace: cidrSchema }),
 ]);
 
 export const feedHostChoiceSchema = z.discriminatedUnion("mode", [
@@ -29,22 +31,22 @@ export const feedHostChoiceSchema = z.discriminatedUnion("mode", [
   z.object({ mode: z.literal("new-nexus-vm") }),
   z.object({
     mode: z.literal("artifacts"),
-    organization: z.string().trim().regex(/^[A-Za-z0-9][A-Za-z0-9-]{0,49}$/, "must be an Azure DevOps organization name"),
-    project: z.string().trim().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, "must be a project name without spaces"),
+    organization: singleLineText().trim().regex(/^[A-Za-z0-9][A-Za-z0-9-]{0,49}$/, "must be an Azure DevOps organization name"),
+    project: singleLineText().trim().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, "must be a project name without spaces"),
   }),
 ]);
 
 export const upstreamProposalSchema = z.object({
-  name: z.string().trim().regex(/^[a-z0-9][a-z0-9.-]{1,40}$/, "must be 2–41 lower-case letters, digits, . or -"),
+  name: singleLineText().trim().regex(/^[a-z0-9][a-z0-9.-]{1,40}$/, "must be 2–41 lower-case letters, digits, . or -"),
   kind: z.enum(["pypi", "conda"]),
   url: upstreamUrlSchema,
-  justification: z.string().trim().min(10, "tell approvers why, in at least 10 characters").max(1000),
-  allowList: z.array(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, "is not a package name")).max(500).optional(),
+  justification: singleLineText().trim().min(10, "tell approvers why, in at least 10 characters").max(1000),
+  allowList: z.array(singleLineText().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, "is not a package name")).max(500).optional(),
 });
 
 export const environmentRequestSchema = z.object({
   name: environmentNameSchema,
-  baseImage: z.enum(BASE_IMAGE_IDS),
+  baseImage: singleLineText().pipe(z.enum(BASE_IMAGE_IDS)),
   conda: z.array(condaSpecSchema).max(200).default([]),
   pip: z.array(pipRequirementSchema).max(500).default([]),
 });
@@ -52,7 +54,7 @@ export const environmentRequestSchema = z.object({
 export const feedRequestSchema = z
   .object({
     teamId: id,
-    title: z.string().trim().min(3, "needs at least 3 characters").max(120).regex(/^[^\r\n]*$/, "must be one line"),
+    title: singleLineText().trim().min(3, "needs at least 3 characters").max(120),
     workspace: workspaceChoiceSchema,
     feedHost: feedHostChoiceSchema,
     upstreamIds: z.array(id).max(20).default([]),

@@ -1,10 +1,9 @@
 /** Names that end up in Azure resource names, repository names, Dockerfiles and URLs. */
 import { z } from "zod";
+import { singleLineText } from "./single-line-text";
 
 /** AML environment names: letters, digits, `-` and `_`, starting with a letter (AML allows a digit; we are stricter). */
-export const environmentNameSchema = z
-  .string()
-  .regex(/^[A-Za-z][A-Za-z0-9_-]{1,63}$/, "must be 2–64 letters, digits, - or _, starting with a letter");
+export const environmentNameSchema = singleLineText().regex(/^[A-Za-z][A-Za-z0-9_-]{1,63}$/, "must be 2–64 letters, digits, - or _, starting with a letter");
 
 /** Nexus repository and Artifacts feed names we generate: lower-case, no dots, no path segments. */
 export const repositoryNameSchema = z
@@ -12,7 +11,7 @@ export const repositoryNameSchema = z
   .regex(/^[a-z0-9][a-z0-9-]{1,62}$/, "must be 2–63 lower-case letters, digits or -, starting with a letter or digit");
 
 /** Resource-name prefixes for new workspaces (quickstart: 2–10 characters). */
-export const namePrefixSchema = z.string().regex(/^[a-z][a-z0-9]{1,9}$/, "must be 2–10 lower-case letters or digits, starting with a letter");
+export const namePrefixSchema = singleLineText().regex(/^[a-z][a-z0-9]{1,9}$/, "must be 2–10 lower-case letters or digits, starting with a letter");
 
 export const teamSlugSchema = z.string().regex(/^[a-z][a-z0-9-]{1,30}$/, "must be 2–31 lower-case letters, digits or -");
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { condaSpecSchema, parseEnvironmentYml, parseRequirementsTxt, pipRequirementSchema, requirementName } from "./package-specs";
 
 describe("pip requirements (PEP 508 without direct references)", () => {
-  it.each(["numpy", "numpy>=1.26", "scikit-learn==1.5.0", "torch>=2.1,<2.4", "requests[socks,security]>=2", 'uvloop; sys_platform != "win32"', 'tomli>=2; python_version < "3.11"', "zope.interface~=6.0"])(
+  it.each(["numpy", "numpy>=1.26", "scikit-learn==1.5.0", "torch>=2.1,<2.4", "requests[socks,security]>=2", 'uvloop; sys_platform != "win32"', 'tomli>=2; python_version < "3.11"', "zope.interface~=6.0", "numpy (>=1.0, <2)", "requests [socks] >= 2", 'pkg; python_version not in "3.8 3.9"', "pkg[]"])(
     "accepts %s",
     (spec) => expect(pipRequirementSchema.safeParse(spec).success).toBe(true),
   );
@@ -18,6 +18,16 @@ describe("pip requirements (PEP 508 without direct references)", () => {
     "-r other.txt",
     "numpy>=1.0; os.system('x')",
     "",
+    // pip cuts a line at spaces and reads a piece starting with `-` as an option
+    "tinyml>= --pre",
+    "tinyml>=1, >= --no-index",
+    'tinyml; extra == "a -rextra.txt"',
+    // unbalanced parentheses used to pass
+    "numpy(>=1.0",
+    "numpy>=1.0)",
+    // whitespace PEP 508 does not allow
+    "num py",
+    "numpy; python_version<'3'and os_name=='nt'",
   ])("refuses %j", (spec) => expect(pipRequirementSchema.safeParse(spec).success).toBe(false));
 
   it("normalises names as PEP 503 does", () => {

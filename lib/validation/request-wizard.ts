@@ -5,9 +5,16 @@
  * step and again at submit. Pure and free of Node built-ins, so the browser shares it.
  */
 import { z } from "zod";
-import { parseRequirementsTxt } from "./package-specs";
+import { condaSpecSchema, entryOfLine, lineError, pipRequirementSchema } from "./package-specs";
+import { SINGLE_LINE_MESSAGE } from "./single-line-text";
 
-const text = (max: number) => z.string().max(max).default("");
+/**
+ * Drafts keep what was typed, control characters included, so the checks can name them at
+ * their fields; all but NUL, which PostgreSQL can store neither in text nor in jsonb (the
+ * save, and any lookup by the value, would fail with a database error instead).
+ */
+const draftString = (max: number) => z.string().max(max).refine((v) => !v.includes("\u0000"), SINGLE_LINE_MESSAGE);
+const text = (max: number) => draftString(max).default("");
 
 export const WIZARD_STEPS = [
   { key: "workspace", title: "Team and workspace" },
@@ -57,7 +64,7 @@ export const wizardStateSchema = z.object({
       project: text(100),
     })
     .default({ mode: "existing", hostId: "", organization: "", project: "" }),
-  upstreamIds: z.array(z.string().max(40)).max(50).default([]),
+  upstreamIds: z.array(draftString(40)).max(50).default([]),
   proposedUpstreams: z.array(proposalStateSchema).max(10).default([]),
   environments: z.array(environmentStateSchema).max(10).default([]),
 });
@@ -73,6 +80,8 @@ export function emptyWizardState(teamId = ""): WizardState {
 /**
  * The feedRequestSchema input for a wizard state. Pasted requirements text keeps its
  * invalid lines (they are passed on as is), so the schema names each bad line exactly.
+ * A textarea's own line breaks (LF, or CRLF from an API client) end its entries here; any
+ * other terminator or control character stays in its entry, for the schema to refuse.
  */
 export function toFeedRequestInput(state: WizardState) {
   const ws = state.workspace;
@@ -90,7 +99,7 @@ export function toFeedRequestInput(state: WizardState) {
     upstreamIds: state.upstreamIds,
     proposedUpstreams: state.proposedUpstreams.map((p) => {
       const allowList = splitList(p.allowList);
-      return { name: p.name, kind: p.kind, url: p.url, justification: p.justification, ...(allowList.length ? { allowList } : {}) };
+      return { name: p.name, kind: p.kind, url: p.url, justification: oneParagraph(p.justification), ...(allowList.length ? { allowList } : {}) };
     }),
     environments: state.environments.map((e) => ({ name: e.name, baseImage: e.baseImage, conda: specLines(e.conda), pip: requirementLines(e.pip) })),
   };
@@ -112,10 +121,7 @@ export function pathKey(path: readonly PropertyKey[]): string {
 
 /** Conda specs: one per line; blank lines and `#` comments are skipped. */
 export function specLines(value: string): string[] {
-  return value
-    .split(/\r?\n/)
-    .map((l) => l.replace(/\s+#.*$/, "").trim())
-    .filter((l) => l && !l.startsWith("#"));
+  return numberedEntries(value).map((e) => e.entry);
 }
 
 /** requirements.txt lines: comments and blanks skipped; invalid lines are kept for the schema to name. */
@@ -123,9 +129,20 @@ export function requirementLines(value: string): string[] {
   return specLines(value);
 }
 
-/** Lines of pasted requirements.txt that the strict grammar refuses, with line numbers. */
+/** Lines of the pip textarea that submit would refuse, with line numbers: the wizard's inline check. */
 export function requirementErrors(value: string): string[] {
-  return parseRequirementsTxt(value).errors;
+  return numberedEntries(value).flatMap(({ entry, lineNumber }) => {
+    const r = pipRequirementSchema.safeParse(entry);
+    return r.success ? [] : [lineError(lineNumber, entry, r.error.issues[0]?.message)];
+  });
+}
+
+/** Lines of the conda textarea that submit would refuse, with line numbers. */
+export function condaSpecErrors(value: string): string[] {
+  return numberedEntries(value).flatMap(({ entry, lineNumber }) => {
+    const r = condaSpecSchema.safeParse(entry);
+    return r.success ? [] : [lineError(lineNumber, entry, r.error.issues[0]?.message)];
+  });
 }
 
 /** `environments.0.pip.1` → `Environment 1, pip requirement 2`, for messages read without the form. */
@@ -170,9 +187,23 @@ const LABELS: Record<string, string> = {
   pip: "pip requirement",
 };
 
-function splitList(value: string): string[] {
-  return value
-    .split(/[\s,]+/)
-    .map((v) => v.trim())
-    .filter(Boolean);
+/** The textarea's lines, each with the entry it holds (see entryOfLine) and its 1-based number. */
+function numberedEntries(value: string): { entry: string; lineNumber: number }[] {
+  return value.split(TEXTAREA_LINE_BREAK).flatMap((raw, i) => {
+    const entry = entryOfLine(raw);
+    return entry === null ? [] : [{ entry, lineNumber: i + 1 }];
+  });
 }
+
+/** Allow-list names: separated by line breaks, spaces or commas, nothing else (a tab stays, and is refused). */
+function splitList(value: string): string[] {
+  return value.split(/(?:\r?\n|[ ,])+/).filter(Boolean);
+}
+
+/** A justification is prose: its textarea's line breaks become spaces, so it is stored as one line. */
+function oneParagraph(value: string): string {
+  return value.split(TEXTAREA_LINE_BREAK).join(" ");
+}
+
+/** What a textarea itself puts between lines: LF (browsers), or CRLF (files sent by API clients). */
+const TEXTAREA_LINE_BREAK = /\r?\n/;

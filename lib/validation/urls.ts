@@ -5,11 +5,11 @@
  */
 import { isIP } from "node:net";
 import { z } from "zod";
+import { singleLineText } from "./single-line-text";
 
 const SAFE_URL_CHARS = /^[A-Za-z0-9\-._~:/?#[\]@!$&'()*+,;=%]+$/;
 
-export const upstreamUrlSchema = z
-  .string()
+export const upstreamUrlSchema = singleLineText()
   .trim()
   .max(300, "is longer than 300 characters")
   .superRefine((value, ctx) => {

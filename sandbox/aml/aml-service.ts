@@ -1,14 +1,17 @@
-import { isRecord, parseJsonBody, type Router, type SandboxRequest, type SandboxResponse } from "../core/http";
+import { isRecord, type Router, type SandboxRequest, type SandboxResponse } from "../core/http";
+import { parseArmJsonBody } from "../arm/arm-json";
 import { type ArmResource, type ArmState, armError } from "../arm/arm-state";
+import { listByType } from "../arm/resource-list";
 import { AZURITE_ACCOUNT, AZURITE_KEY } from "../blob/azurite";
 import type { AmlState, EnvironmentContainer, EnvironmentVersion } from "./aml-state";
+import { connectionView, parseConnectionBody, sameTarget } from "./connections";
 
 const W = "/subscriptions/{sub}/resourcegroups/{rg}/providers/Microsoft.MachineLearningServices/workspaces/{ws}";
 const NAME_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9\-_]{0,254}$/;
 
 export type AmlServiceOptions = { arm: ArmState; aml: AmlState; defaultPageSize: () => number };
 
-/** Azure ML control plane (api-version 2022-10-01): workspace, datastores, environment containers/versions. */
+/** Azure ML control plane (api-version 2022-10-01): workspace, datastores, connections, environment containers/versions. */
 export function registerAmlRoutes(router: Router, options: AmlServiceOptions): void {
   const { arm, aml } = options;
   const withWorkspace = (fn: (req: SandboxRequest, ws: ArmResource) => SandboxResponse) => (req: SandboxRequest) => {
@@ -21,6 +24,15 @@ export function registerAmlRoutes(router: Router, options: AmlServiceOptions): v
   };
 
   router.add("GET", W, withWorkspace((req, ws) => ({ status: 200, json: workspaceView(arm, ws) })));
+  // Workspaces_ListBySubscription / _ListByResourceGroup: full workspaces, as GET shows them.
+  router.add("GET", "/subscriptions/{sub}/providers/Microsoft.MachineLearningServices/workspaces", (req) =>
+    listByType(arm, req, { subscriptionId: req.params.sub ?? "" }, "Microsoft.MachineLearningServices/workspaces", (r) => workspaceView(arm, r)),
+  );
+  router.add("GET", "/subscriptions/{sub}/resourcegroups/{rg}/providers/Microsoft.MachineLearningServices/workspaces", (req) => {
+    const group = arm.getResourceGroup(req.params.sub ?? "", req.params.rg ?? "");
+    if (!group) return armError(404, "ResourceGroupNotFound", `Resource group '${req.params.rg}' could not be found.`);
+    return listByType(arm, req, { subscriptionId: group.subscriptionId, resourceGroup: group.name }, "Microsoft.MachineLearningServices/workspaces", (r) => workspaceView(arm, r));
+  });
 
   router.add("GET", `${W}/datastores`, withWorkspace((req, ws) => ({ status: 200, json: { value: [datastoreView(ws)] } })));
   router.add("GET", `${W}/datastores/{name}`, withWorkspace((req, ws) =>
@@ -29,6 +41,8 @@ export function registerAmlRoutes(router: Router, options: AmlServiceOptions): v
   router.add("POST", `${W}/datastores/{name}/listSecrets`, withWorkspace((req, ws) =>
     (req.params.name ?? "").toLowerCase() === "workspaceblobstore" ? { status: 200, json: { secretsType: "AccountKey", key: AZURITE_KEY } } : amlNotFound(`Datastore ${req.params.name} was not found in workspace ${ws.name}.`),
   ));
+
+  registerConnectionRoutes(router, aml, withWorkspace);
 
   // Environment containers
   router.add("GET", `${W}/environments`, withWorkspace((req, ws) => {
@@ -42,7 +56,7 @@ export function registerAmlRoutes(router: Router, options: AmlServiceOptions): v
   router.add("PUT", `${W}/environments/{name}`, withWorkspace((req, ws) => {
     const name = req.params.name ?? "";
     if (!NAME_PATTERN.test(name)) return userError(400, `Environment name '${name}' is invalid. It must match ${NAME_PATTERN.source}.`);
-    const body = parseJsonBody(req);
+    const body = parseArmJsonBody(req);
     if (!body.ok || !isRecord(body.value) || !isRecord(body.value.properties)) return userError(400, "The request body must contain 'properties'.");
     const containers = aml.containersOf(ws.id);
     const existing = containers.get(name.toLowerCase());
@@ -79,12 +93,41 @@ export function registerAmlRoutes(router: Router, options: AmlServiceOptions): v
   }));
 }
 
+type WithWorkspace = (fn: (req: SandboxRequest, ws: ArmResource) => SandboxResponse) => (req: SandboxRequest) => SandboxResponse;
+
+/** Workspace connections: PUT creates or updates (200 either way, as the 2.1.1 client expects); no response carries a secret. */
+function registerConnectionRoutes(router: Router, aml: AmlState, withWorkspace: WithWorkspace): void {
+  router.add("GET", `${W}/connections`, withWorkspace((req, ws) => {
+    const target = req.url.searchParams.get("target");
+    const category = req.url.searchParams.get("category");
+    const value = [...aml.connectionsOf(ws.id).values()]
+      .filter((c) => (!target || sameTarget(c.target, target)) && (!category || c.category.toLowerCase() === category.toLowerCase()))
+      .map((c) => connectionView(ws.id, c));
+    return { status: 200, json: { value } };
+  }));
+  router.add("GET", `${W}/connections/{name}`, withWorkspace((req, ws) => {
+    const c = aml.connectionsOf(ws.id).get((req.params.name ?? "").toLowerCase());
+    return c ? { status: 200, json: connectionView(ws.id, c) } : amlNotFound(`Workspace connection ${req.params.name} was not found in workspace ${ws.name}.`);
+  }));
+  router.add("PUT", `${W}/connections/{name}`, withWorkspace((req, ws) => {
+    const body = parseArmJsonBody(req);
+    if (!body.ok) return userError(400, `The request body could not be parsed: ${body.error}`);
+    const connections = aml.connectionsOf(ws.id);
+    const name = req.params.name ?? "";
+    const parsed = parseConnectionBody(name, body.value, new Date().toISOString(), connections.get(name.toLowerCase()));
+    if ("error" in parsed) return userError(400, parsed.error, parsed.target);
+    connections.set(name.toLowerCase(), parsed);
+    return { status: 200, json: connectionView(ws.id, parsed) };
+  }));
+  router.add("DELETE", `${W}/connections/{name}`, withWorkspace((req, ws) => ({ status: aml.connectionsOf(ws.id).delete((req.params.name ?? "").toLowerCase()) ? 200 : 204 })));
+}
+
 function putVersion(aml: AmlState, req: SandboxRequest, ws: ArmResource): SandboxResponse {
   const name = req.params.name ?? "";
   const version = req.params.version ?? "";
   if (!NAME_PATTERN.test(name)) return userError(400, `Environment name '${name}' is invalid. It must match ${NAME_PATTERN.source}.`);
   if (!/^[a-zA-Z0-9][a-zA-Z0-9._-]{0,29}$/.test(version)) return userError(400, `Version '${version}' is invalid.`);
-  const body = parseJsonBody(req);
+  const body = parseArmJsonBody(req);
   if (!body.ok) return userError(400, `The request body could not be parsed: ${body.error}`);
   if (!isRecord(body.value) || !isRecord(body.value.properties)) return userError(400, "The request body must contain 'properties'.");
   const props = pick(body.value.properties, ["description", "tags", "properties", "isAnonymous", "isArchived", "image", "build", "condaFile", "osType", "autoRebuild", "inferenceConfig"]);

@@ -14,6 +14,18 @@ export type EnvironmentContainer = {
   versions: Map<string, EnvironmentVersion>;
 };
 
+/** A workspace connection (2022-10-01 WorkspaceConnectionPropertiesV2); `secret` is never returned by a GET. */
+export type WorkspaceConnection = {
+  name: string;
+  authType: string;
+  category: string;
+  target: string;
+  valueFormat?: string;
+  secret: Record<string, string>;
+  createdAt: string;
+  modifiedAt: string;
+};
+
 export type ImageBuild = {
   id: string;
   workspaceId: string;
@@ -35,6 +47,53 @@ export class AmlState {
   readonly builds = new Map<string, ImageBuild>();
   /** Last build per environment version: `${workspaceId}|${name}|${version}` lower-case. */
   readonly latestBuild = new Map<string, ImageBuild>();
+  /** Workspace connections by workspace ARM id (lower-case), then name (lower-case). */
+  readonly connections = new Map<string, Map<string, WorkspaceConnection>>();
+
+  connectionsOf(workspaceId: string): Map<string, WorkspaceConnection> {
+    const key = workspaceId.toLowerCase();
+    let map = this.connections.get(key);
+    if (!map) {
+      map = new Map();
+      this.connections.set(key, map);
+    }
+    return map;
+  }
+
+  /** True while an image build is still running. */
+  isBusy(): boolean {
+    for (const b of this.builds.values()) if (!isTerminalBuild(b)) return true;
+    return false;
+  }
+
+  /** latestBuild points at the same objects as builds, so it is stored as build ids. */
+  toSnapshot(): AmlSnapshot {
+    return { environments: this.environments, connections: this.connections, builds: this.builds, latestBuild: new Map([...this.latestBuild].map(([k, b]) => [k, b.id])) };
+  }
+
+  /**
+   * Loads a snapshot. A build that was running when the sandbox stopped ends Failed with
+   * BuildInterrupted (its process is gone; nothing resumes it): returns those builds so the
+   * caller can add the reason to their logs.
+   */
+  restore(snapshot: AmlSnapshot): ImageBuild[] {
+    for (const [k, v] of snapshot.environments ?? []) this.environments.set(k, v);
+    for (const [k, v] of snapshot.connections ?? []) this.connections.set(k, v);
+    for (const [k, v] of snapshot.builds ?? []) this.builds.set(k, v);
+    for (const [k, id] of snapshot.latestBuild ?? []) {
+      const build = this.builds.get(id);
+      if (build) this.latestBuild.set(k, build);
+    }
+    const interrupted: ImageBuild[] = [];
+    for (const build of this.builds.values()) {
+      if (isTerminalBuild(build)) continue;
+      build.status = "Failed";
+      build.error = { code: "BuildInterrupted", message: "The sandbox cloud stopped while this image build was running. Start the build again." };
+      build.endedAt = new Date().toISOString();
+      interrupted.push(build);
+    }
+    return interrupted;
+  }
 
   containersOf(workspaceId: string): Map<string, EnvironmentContainer> {
     const key = workspaceId.toLowerCase();
@@ -45,4 +104,15 @@ export class AmlState {
     }
     return map;
   }
+}
+
+export type AmlSnapshot = {
+  environments?: Map<string, Map<string, EnvironmentContainer>>;
+  connections?: Map<string, Map<string, WorkspaceConnection>>;
+  builds?: Map<string, ImageBuild>;
+  latestBuild?: Map<string, string>;
+};
+
+function isTerminalBuild(build: ImageBuild): boolean {
+  return build.status === "Succeeded" || build.status === "Failed";
 }

@@ -5,6 +5,7 @@ import type { ArmResource, ArmState } from "../arm/arm-state";
 import type { SandboxBlobAccess } from "../blob/blob-rest";
 import { datastoreContainer, findWorkspace } from "./aml-service";
 import type { AmlState, ImageBuild } from "./aml-state";
+import { authorizationOf, pythonFeedConnectionFor } from "./connections";
 import { simulateBuild } from "./image-build";
 
 const P = "/subscriptions/{sub}/resourcegroups/{rg}/providers/Microsoft.MachineLearningServices/workspaces/{ws}";
@@ -28,9 +29,12 @@ export function createDataPlaneRouter(options: DataPlaneOptions): { router: Rout
     json: { api: req.baseUrl, catalog: req.baseUrl, experimentation: req.baseUrl, gallery: `${req.baseUrl}/gallery/v1.0`, history: req.baseUrl, hyperdrive: req.baseUrl, labeling: req.baseUrl, modelmanagement: req.baseUrl, pipelines: req.baseUrl, studio: "https://ml.azure.com" },
   }));
 
+  // Image details: whether a build of this version put its image in the registry. As in Azure ML,
+  // that is all a client can learn of a version's builds without the status location of one: a
+  // build still running, or one that failed, leaves imageExistsInRegistry false.
   router.add("GET", `/environment/v1.0${P}/environments/{name}/versions/{version}/image`, (req) =>
     withVersion(options, req, (ws) => {
-      const build = options.aml.latestBuild.get(buildKey(ws, req));
+      const build = succeededBuild(options.aml, ws, req) ?? options.aml.latestBuild.get(buildKey(ws, req));
       const built = build?.status === "Succeeded";
       const acr = acrLoginServer(options.arm, ws);
       return {
@@ -137,6 +141,11 @@ async function runBuild(options: DataPlaneOptions, ws: ArmResource, build: Image
     acrLoginServer: acr,
     resolveOrigin: options.resolveOrigin,
     ca: options.ca,
+    // Read at each request, as the build agent reads the workspace's connections when it runs.
+    feedAuthorization: (indexUrl) => {
+      const connection = pythonFeedConnectionFor(options.aml.connectionsOf(ws.id).values(), indexUrl);
+      return connection ? authorizationOf(connection) : undefined;
+    },
   });
   // Emit the log progressively so that clients polling logUrl see it grow.
   const chunk = Math.max(3, Math.ceil(result.lines.length / 4));
@@ -206,6 +215,15 @@ function withVersion(options: DataPlaneOptions, req: SandboxRequest, fn: (ws: Ar
   const version = options.aml.containersOf(ws.id).get((req.params.name ?? "").toLowerCase())?.versions.get(req.params.version ?? "");
   if (!version) return { status: 404, json: { error: { code: "UserError", message: `Environment ${req.params.name} version ${req.params.version} is not registered in workspace ${ws.name}.` } } };
   return fn(ws, version.properties);
+}
+
+/** The image stays in the registry once built, whatever later rebuilds of the version did. */
+function succeededBuild(aml: AmlState, ws: ArmResource, req: SandboxRequest): ImageBuild | undefined {
+  const name = (req.params.name ?? "").toLowerCase();
+  for (const build of aml.builds.values()) {
+    if (build.status === "Succeeded" && build.workspaceId.toLowerCase() === ws.id.toLowerCase() && build.environment.toLowerCase() === name && build.version === req.params.version) return build;
+  }
+  return undefined;
 }
 
 function buildKey(ws: ArmResource, req: SandboxRequest): string {

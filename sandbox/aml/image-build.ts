@@ -19,6 +19,11 @@ export type BuildInput = {
   /** Maps a URL's origin to a sandbox origin (https://127.0.0.1:port) or undefined = unreachable. */
   resolveOrigin: (url: URL) => string | undefined;
   ca: string;
+  /**
+   * The Authorization header the workspace's connections give a pip index (a PythonFeed
+   * connection whose target covers it), as Azure ML authenticates builds to private feeds.
+   */
+  feedAuthorization?: (indexUrl: string) => string | undefined;
 };
 
 export type BuildResult = { ok: boolean; lines: string[]; error?: { code: string; message: string } };
@@ -229,6 +234,7 @@ function readRequirements(state: ShellState, input: BuildInput, file: string, co
 export async function pipInstall(requirements: string[], config: PipConfig, input: BuildInput, log: (...l: string[]) => void): Promise<void> {
   const indexes = [config.indexUrl, ...config.extraIndexUrls];
   if (config.indexUrl !== "https://pypi.org/simple") log(`Looking in indexes: ${indexes.map(maskUrl).join(", ")}`);
+  const auth = connectionAuth(indexes, input);
   const chosen = new Map<string, { version: string; file: string }>();
   const queue: { req: Requirement; parent?: string }[] = [];
   for (const r of requirements) {
@@ -255,7 +261,7 @@ export async function pipInstall(requirements: string[], config: PipConfig, inpu
     log(`Collecting ${req.raw}${parent ? ` (from ${parent})` : ""}`);
     const candidates: { version: string; url: string; filename: string }[] = [];
     for (const index of indexes) {
-      const found = await fetchProject(index, name, input, log);
+      const found = await fetchProject(index, name, input, log, auth);
       candidates.push(...found);
     }
     const versions = [...new Set(candidates.map((c) => c.version))].sort(compareVersions);
@@ -269,7 +275,7 @@ export async function pipInstall(requirements: string[], config: PipConfig, inpu
     if (!wheel) continue;
     log(`  Downloading ${maskUrl(wheel.url.split("#")[0] ?? wheel.url)} (1.2 kB)`);
     chosen.set(name, { version: best, file: wheel.filename });
-    const metadata = await httpGet(`${wheel.url.split("#")[0] ?? ""}.metadata`, input, "text/plain");
+    const metadata = await httpGet(`${wheel.url.split("#")[0] ?? ""}.metadata`, input, "text/plain", auth);
     if (metadata.status === 200) {
       for (const line of metadata.body.split("\n")) {
         const m = /^Requires-Dist:\s*(.+)$/.exec(line);
@@ -285,9 +291,9 @@ export async function pipInstall(requirements: string[], config: PipConfig, inpu
   }
 }
 
-async function fetchProject(index: string, name: string, input: BuildInput, log: (...l: string[]) => void): Promise<{ version: string; url: string; filename: string }[]> {
+async function fetchProject(index: string, name: string, input: BuildInput, log: (...l: string[]) => void, auth: OriginAuth): Promise<{ version: string; url: string; filename: string }[]> {
   const pageUrl = `${index.replace(/\/+$/, "")}/${name}/`;
-  const res = await httpGet(pageUrl, input, "application/vnd.pypi.simple.v1+json");
+  const res = await httpGet(pageUrl, input, "application/vnd.pypi.simple.v1+json", auth);
   if (res.status === -1) {
     for (let retry = 4; retry >= 0; retry--) {
       log(`WARNING: Retrying (Retry(total=${retry}, connect=None, read=None, redirect=None, status=None)) after connection broken by 'NewConnectionError('<pip._vendor.urllib3.connection.HTTPSConnection object at 0x7f3a2c1d0e50>: Failed to establish a new connection: [Errno 110] Connection timed out')': /${new URL(pageUrl).pathname.replace(/^\//, "")}`);
@@ -296,11 +302,13 @@ async function fetchProject(index: string, name: string, input: BuildInput, log:
     return [];
   }
   if (res.status === 401) {
-    log(`WARNING: 401 Error, Credentials not correct for ${maskUrl(pageUrl)}`);
+    // pip's own warning when it sent credentials; without any, the build has nothing to send.
+    log(res.sentCredentials ? `WARNING: 401 Error, Credentials not correct for ${maskUrl(pageUrl)}` : `WARNING: 401 Error, no credentials for ${maskUrl(pageUrl)}: the index requires authentication and no workspace connection (category PythonFeed) has a target that covers it`);
     throw new BuildFailure("FeedUnauthorized", `ERROR: 401 Client Error: Unauthorized for url: ${maskUrl(pageUrl)}\nERROR: Could not find a version that satisfies the requirement ${name} (from versions: none)\nERROR: No matching distribution found for ${name}`);
   }
   if (res.status === 403) {
-    throw new BuildFailure("FeedForbidden", `ERROR: HTTP error 403 while getting ${maskUrl(pageUrl)}\nERROR: 403 Client Error: Forbidden for url: ${maskUrl(pageUrl)}`);
+    // pip prints the reason phrase, which names a Nexus routing rule's refusal.
+    throw new BuildFailure("FeedForbidden", `ERROR: HTTP error 403 while getting ${maskUrl(pageUrl)}\nERROR: 403 Client Error: ${res.reason || "Forbidden"} for url: ${maskUrl(pageUrl)}`);
   }
   if (res.status === 404) return [];
   if (res.status !== 200) {
@@ -526,19 +534,49 @@ function hashName(s: string): string {
   return h.toString(16).padStart(8, "0").repeat(4);
 }
 
-/** GET through the sandbox (credentials from the URL become Basic auth, as pip and conda do). status -1 = unreachable. */
-function httpGet(url: string, input: BuildInput, accept: string): Promise<{ status: number; body: string }> {
+/** Authorization headers by origin (scheme://host:port), from workspace connections that cover an index. */
+type OriginAuth = Map<string, string>;
+
+/**
+ * As pip does with an index's credentials, a connection's credentials go with every request to
+ * the index's host and port (its project pages, files and metadata), and nowhere else.
+ */
+function connectionAuth(indexes: string[], input: BuildInput): OriginAuth {
+  const auth: OriginAuth = new Map();
+  for (const index of indexes) {
+    const header = input.feedAuthorization?.(index);
+    if (!header) continue;
+    try {
+      const origin = new URL(index).origin;
+      if (!auth.has(origin)) auth.set(origin, header);
+    } catch {
+      // not a URL: pip skips it too
+    }
+  }
+  return auth;
+}
+
+/**
+ * GET through the sandbox (credentials from the URL become Basic auth, as pip and conda do; else a
+ * workspace connection's for the origin). status -1 = unreachable.
+ */
+function httpGet(url: string, input: BuildInput, accept: string, auth?: OriginAuth): Promise<{ status: number; reason?: string; body: string; sentCredentials: boolean }> {
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
-    return Promise.resolve({ status: -1, body: "" });
+    return Promise.resolve({ status: -1, body: "", sentCredentials: false });
   }
   const origin = input.resolveOrigin(parsed);
-  if (!origin) return Promise.resolve({ status: -1, body: "" });
+  if (!origin) return Promise.resolve({ status: -1, body: "", sentCredentials: false });
   const target = new URL(`${parsed.pathname}${parsed.search}`, origin);
   const headers: Record<string, string> = { accept, "user-agent": "pip/23.3.1 (azureml image build)" };
   if (parsed.username) headers.authorization = `Basic ${Buffer.from(`${decodeURIComponent(parsed.username)}:${decodeURIComponent(parsed.password)}`).toString("base64")}`;
+  else {
+    const fromConnection = auth?.get(parsed.origin);
+    if (fromConnection) headers.authorization = fromConnection;
+  }
+  const sentCredentials = headers.authorization !== undefined;
   return new Promise((resolve) => {
     const req = request(target, { method: "GET", ca: input.ca, headers, timeout: 15000 }, (res) => {
       const chunks: Buffer[] = [];
@@ -551,14 +589,14 @@ function httpGet(url: string, input: BuildInput, accept: string): Promise<{ stat
             next.username = parsed.username;
             next.password = parsed.password;
           }
-          resolve(httpGet(next.toString(), input, accept));
+          resolve(httpGet(next.toString(), input, accept, auth));
           return;
         }
-        resolve({ status, body: Buffer.concat(chunks).toString("utf8") });
+        resolve({ status, reason: res.statusMessage, body: Buffer.concat(chunks).toString("utf8"), sentCredentials });
       });
     });
     req.on("timeout", () => req.destroy());
-    req.on("error", () => resolve({ status: -1, body: "" }));
+    req.on("error", () => resolve({ status: -1, body: "", sentCredentials }));
     req.end();
   });
 }

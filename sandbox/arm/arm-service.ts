@@ -1,7 +1,10 @@
 import { randomUUID } from "node:crypto";
 import type { SandboxRequest, SandboxResponse } from "../core/http";
-import { Router, isRecord, parseJsonBody } from "../core/http";
+import { Router, isRecord } from "../core/http";
+import { parseArmJsonBody } from "./arm-json";
 import { type ArmResource, type ArmState, type DeploymentRecord, armError, isoDuration } from "./arm-state";
+import { checkTemplateResource } from "./preflight";
+import { listByType, listGenericResources } from "./resource-list";
 import { type EngineOptions, TemplateValidationError, prepareDeployment, runDeployment } from "./deployment-engine";
 
 const SUB = "/subscriptions/{sub}";
@@ -20,7 +23,7 @@ export function registerArmRoutes(router: Router, engine: EngineOptions): void {
     return { status: 200, json: { value: groups.map(rgView) } };
   });
   router.add("PUT", RG, (req) => {
-    const body = parseJsonBody(req);
+    const body = parseArmJsonBody(req);
     if (!body.ok) return armError(400, "InvalidRequestContent", `The request content was invalid and could not be deserialized: '${body.error}'.`);
     const v = isRecord(body.value) ? body.value : {};
     if (typeof v.location !== "string" || !v.location) return armError(400, "LocationRequired", "The location property is required for this definition.");
@@ -60,7 +63,15 @@ export function registerArmRoutes(router: Router, engine: EngineOptions): void {
   router.add("GET", `${RG}/resources`, (req) => {
     const group = state.getResourceGroup(req.params.sub ?? "", req.params.rg ?? "");
     if (!group) return rgNotFound(req);
-    return { status: 200, json: { value: state.resourcesIn(group.subscriptionId, group.name).map((r) => ({ id: r.id, name: r.name, type: r.type, location: r.location, tags: r.tags, sku: r.sku, kind: r.kind })) } };
+    return listGenericResources(state, req, { subscriptionId: group.subscriptionId, resourceGroup: group.name });
+  });
+  router.add("GET", `${SUB}/resources`, (req) => listGenericResources(state, req, { subscriptionId: req.params.sub ?? "" }));
+  // Subscription scope under a provider: a list by type (…/providers/{ns}/{type}).
+  router.add("GET", `${SUB}/providers/{rest*}`, (req) => {
+    const rest = (req.params.rest ?? "").replace(/\/+$/, "");
+    const segments = rest.split("/").filter(Boolean);
+    if (segments.length >= 2 && segments.length % 2 === 0) return listByType(state, req, { subscriptionId: req.params.sub ?? "" }, rest, resourceView);
+    return armError(400, "InvalidResourceType", `The resource type could not be found in the namespace '${segments[0] ?? ""}' for api version '${apiVersion(req)}'.`);
   });
 
   // Deployments
@@ -109,7 +120,7 @@ export function registerArmRoutes(router: Router, engine: EngineOptions): void {
     return { status: 204 };
   });
   router.add("POST", `${DEP}/{name}/validate`, (req) => {
-    const body = parseJsonBody(req);
+    const body = parseArmJsonBody(req);
     if (!body.ok || !isRecord(body.value)) return armError(400, "InvalidRequestContent", "The request content was invalid and could not be deserialized.");
     try {
       const prepared = prepareDeployment(engine, { subscriptionId: req.params.sub ?? "", resourceGroupName: req.params.rg ?? "", name: req.params.name ?? "", body: body.value });
@@ -151,7 +162,7 @@ function createDeployment(engine: EngineOptions, req: SandboxRequest): SandboxRe
   if (!/^[-\w._()]{1,64}$/.test(name)) {
     return armError(400, "InvalidDeploymentName", `The deployment name '${name}' is invalid. It can contain only alphanumeric characters, '-', '_', '.', '(' and ')', and must be at most 64 characters long.`);
   }
-  const body = parseJsonBody(req);
+  const body = parseArmJsonBody(req);
   if (!body.ok) return armError(400, "InvalidRequestContent", `The request content was invalid and could not be deserialized: '${body.error}'.`);
   if (!isRecord(body.value)) return armError(400, "InvalidRequestContent", "The request content was invalid and could not be deserialized: 'Required property 'properties' not found in JSON.'");
   const existing = findDeployment(state, req);
@@ -184,10 +195,11 @@ function genericResource(engine: EngineOptions, req: SandboxRequest): { response
   if (!group) return respond(rgNotFound(req));
   const rest = (req.params.rest ?? "").replace(/\/{2,}/g, "/").replace(/\/+$/, "");
   const segments = rest.split("/");
-  if (segments.length < 3 || segments.length % 2 === 0) return respond(armError(400, "InvalidResourceType", `The resource type could not be found in the namespace '${segments[0] ?? ""}' for api version '${apiVersion(req)}'.`));
+  if (segments.length < 2 || (segments.length % 2 === 0 && req.method !== "GET")) return respond(armError(400, "InvalidResourceType", `The resource type could not be found in the namespace '${segments[0] ?? ""}' for api version '${apiVersion(req)}'.`));
   const id = `/subscriptions/${req.params.sub}/resourceGroups/${group.name}/providers/${rest}`;
   const type = [segments[0], ...segments.slice(1).filter((_, i) => i % 2 === 0)].join("/");
   const name = segments[segments.length - 1] ?? "";
+  if (req.method === "GET" && segments.length % 2 === 0) return respond(listByType(state, req, { subscriptionId: group.subscriptionId, resourceGroup: group.name }, rest, resourceView));
   if (req.method === "GET") {
     const resource = state.getResource(id);
     if (resource) return respond({ status: 200, json: resourceView(resource) });
@@ -198,9 +210,12 @@ function genericResource(engine: EngineOptions, req: SandboxRequest): { response
     for (const key of [...state.resources.keys()]) if (key.startsWith(`${id.toLowerCase()}/`)) state.resources.delete(key);
     return respond({ status: existed ? 200 : 204 });
   }
-  const body = parseJsonBody(req);
+  const body = parseArmJsonBody(req);
   if (!body.ok || !isRecord(body.value)) return respond(armError(400, "InvalidRequestContent", "The request content was invalid and could not be deserialized."));
   const v = body.value;
+  // The same namespace/type/api-version/location checks as a deployment's preflight.
+  const refused = checkTemplateResource({ type, name, apiVersion: apiVersion(req), location: typeof v.location === "string" ? v.location : undefined });
+  if (refused) return respond({ status: 400, json: { error: refused } });
   const existing = state.getResource(id);
   const resource: ArmResource = {
     id,

@@ -60,6 +60,8 @@ export class ArmState {
   readonly resourceGroups = new Map<string, ResourceGroup>();
   readonly resources = new Map<string, ArmResource>();
   readonly deployments = new Map<string, DeploymentRecord>();
+  /** Last private IP host number handed out per subnet id (NICs get .4, .5, …). */
+  readonly ipCounters = new Map<string, number>();
 
   rgKey(sub: string, rg: string): string {
     return `/subscriptions/${sub}/resourcegroups/${rg}`.toLowerCase();
@@ -81,6 +83,61 @@ export class ArmState {
     const prefix = `${this.rgKey(sub, rg)}/providers/`;
     return [...this.resources.values()].filter((r) => r.id.toLowerCase().startsWith(prefix));
   }
+
+  /** True while a deployment is still being carried out. */
+  isBusy(): boolean {
+    for (const d of this.deployments.values()) if (!isTerminal(d.provisioningState)) return true;
+    return false;
+  }
+
+  toSnapshot(): ArmSnapshot {
+    return { resourceGroups: this.resourceGroups, resources: this.resources, deployments: this.deployments, ipCounters: this.ipCounters };
+  }
+
+  /**
+   * Loads a snapshot. A deployment that was still running when the sandbox stopped cannot be
+   * picked up where it was (its template run lived in memory), so it ends Failed with
+   * DeploymentInterrupted, as ARM reports a deployment whose worker was lost; deploying again works.
+   */
+  restore(snapshot: ArmSnapshot): void {
+    copyInto(this.resourceGroups, snapshot.resourceGroups);
+    copyInto(this.resources, snapshot.resources);
+    copyInto(this.ipCounters, snapshot.ipCounters);
+    const now = Date.now();
+    for (const [key, d] of snapshot.deployments ?? []) {
+      d.done = Promise.resolve();
+      if (!isTerminal(d.provisioningState)) {
+        const error: ArmError = { code: "DeploymentInterrupted", message: "The sandbox cloud stopped while this deployment was running. Deploy again to finish it." };
+        for (const op of d.operations) {
+          if (isTerminal(op.state)) continue;
+          op.state = "Failed";
+          op.statusCode = "InternalServerError";
+          op.error = error;
+          op.endedAt = now;
+          op.timestamp = new Date(now).toISOString();
+        }
+        d.provisioningState = "Failed";
+        d.error = error;
+        d.endedAt = now;
+      }
+      this.deployments.set(key, d);
+    }
+  }
+}
+
+export type ArmSnapshot = {
+  resourceGroups?: Map<string, ResourceGroup>;
+  resources?: Map<string, ArmResource>;
+  deployments?: Map<string, DeploymentRecord>;
+  ipCounters?: Map<string, number>;
+};
+
+function isTerminal(state: string): boolean {
+  return state === "Succeeded" || state === "Failed" || state === "Canceled";
+}
+
+function copyInto<K, V>(target: Map<K, V>, source: Map<K, V> | undefined): void {
+  for (const [k, v] of source ?? []) target.set(k, v);
 }
 
 export function armError(status: number, code: string, message: string, extra: Partial<ArmError> = {}): { status: number; json: { error: ArmError } } {

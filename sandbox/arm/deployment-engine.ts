@@ -2,6 +2,7 @@ import { createHash, randomUUID } from "node:crypto";
 import type { FaultStore } from "../core/faults";
 import { delay, isRecord } from "../core/http";
 import { type ArmError, type ArmResource, type ArmState, type DeploymentRecord, type OperationRecord, isoDuration } from "./arm-state";
+import { checkTemplateResource } from "./preflight";
 import { type ExpressionContext, TemplateExpressionError, evaluateValue, resourceId } from "./template-expressions";
 
 export type EngineOptions = {
@@ -126,6 +127,10 @@ export function prepareDeployment(engine: EngineOptions, req: DeploymentRequest)
   } catch (error) {
     if (error instanceof TemplateValidationError) throw error;
     throw templateError(messageOf(error));
+  }
+  for (const p of planRef.plan) {
+    const refused = checkTemplateResource({ type: p.type, name: p.name, apiVersion: p.apiVersion, location: plannedLocation(ctx, p) });
+    if (refused) throw new TemplateValidationError(refused.code, refused.message);
   }
   record.validatedResources = planRef.plan.map((p) => p.id);
   record.providers = providersOf(planRef.plan, rg.location);
@@ -326,6 +331,17 @@ function buildPlan(template: Record<string, unknown>, ctx: ExpressionContext): P
   return plan;
 }
 
+/** The resource's location as the preflight sees it; one that needs a deployed resource (reference()) is left to the run. */
+function plannedLocation(ctx: ExpressionContext, p: PlannedResource): string | undefined {
+  if (!("location" in p.raw)) return undefined;
+  try {
+    const value = evaluateValue(p.raw.location, p.copyIndex !== undefined ? { ...ctx, copyIndex: p.copyIndex } : ctx);
+    return typeof value === "string" ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 function materialize(ctx: ExpressionContext, p: PlannedResource): ArmResource {
   const local: ExpressionContext = p.copyIndex !== undefined ? { ...ctx, copyIndex: p.copyIndex } : ctx;
   const ev = (v: unknown): unknown => (v === undefined ? undefined : evaluateValue(v, local));
@@ -376,9 +392,18 @@ function evaluateOutputs(template: Record<string, unknown>, ctx: ExpressionConte
   for (const [name, def] of Object.entries(template.outputs)) {
     if (!isRecord(def)) continue;
     if ("condition" in def && !evaluateValue(def.condition, ctx)) continue;
-    outputs[name] = { type: capitalize(String(def.type ?? "string")), value: evaluateValue(def.value, ctx) };
+    outputs[name] = { type: capitalize(String(def.type ?? "string")), value: isRecord(def.copy) ? evaluateOutputCopy(name, def.copy, ctx) : evaluateValue(def.value, ctx) };
   }
   return outputs;
+}
+
+/** An output copy loop (`"copy": {"count": n, "input": …}`) is an array of `input` for copyIndex() 0…n-1. */
+function evaluateOutputCopy(name: string, copy: Record<string, unknown>, ctx: ExpressionContext): unknown[] {
+  const count = Number(evaluateValue(copy.count, ctx));
+  if (!Number.isInteger(count) || count < 0 || count > 800) {
+    throw new TemplateExpressionError(`The template output '${name}' copy count '${String(copy.count)}' must be a non-negative integer of at most 800`);
+  }
+  return Array.from({ length: count }, (_, i) => evaluateValue(copy.input, { ...ctx, copyIndex: i }));
 }
 
 function deleteUnlisted(engine: EngineOptions, record: DeploymentRecord, plan: PlannedResource[]): void {

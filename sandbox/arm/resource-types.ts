@@ -79,14 +79,12 @@ export function linkChildResource(r: ArmResource, state: ArmState): void {
   }
 }
 
-const ipCounters = new Map<string, number>();
-
 function allocateIp(state: ArmState, subnetRef: unknown): string {
   const subnetId = isRecord(subnetRef) && typeof subnetRef.id === "string" ? subnetRef.id : "";
   const subnet = subnetId ? state.getResource(subnetId) : undefined;
   const prefix = typeof subnet?.properties.addressPrefix === "string" ? subnet.properties.addressPrefix : "10.0.0.0/24";
   const base = prefix.split("/")[0]?.split(".").map(Number) ?? [10, 0, 0, 0];
-  const next = (ipCounters.get(subnetId) ?? 3) + 1;
-  ipCounters.set(subnetId, next);
+  const next = (state.ipCounters.get(subnetId) ?? 3) + 1;
+  state.ipCounters.set(subnetId, next);
   return `${base[0]}.${base[1]}.${base[2]}.${(base[3] ?? 0) + next}`;
 }

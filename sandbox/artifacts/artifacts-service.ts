@@ -24,10 +24,14 @@ type Feed = {
 export const ARTIFACTS_USER = "sandbox-user";
 const PUBLIC_PYPI = /^https:\/\/(pypi\.org|pypi\.python\.org)(\/|$)/i;
 
-export function createArtifactsService(upstream: Upstream, pat: string): { router: Router; feeds: Map<string, Feed> } {
+/** Everything the Artifacts imitation holds: feeds by id, projects by lower-case name. */
+export type ArtifactsState = { feeds: Map<string, Feed>; projects: Map<string, { id: string; name: string; visibility: string }> };
+
+export function createArtifactsService(upstream: Upstream, pat: string): { router: Router; feeds: Map<string, Feed>; state: ArtifactsState } {
   const feeds = new Map<string, Feed>();
   const router = new Router();
   const projects = new Map<string, { id: string; name: string; visibility: string }>();
+  const state: ArtifactsState = { feeds, projects };
   const projectOf = (name: string): { id: string; name: string; visibility: string } => {
     const key = name.toLowerCase();
     let p = projects.get(key);
@@ -168,7 +172,7 @@ export function createArtifactsService(upstream: Upstream, pat: string): { route
     router.add("GET", `${pkg}/simple/{pypiProject}`, (req) => pipAccess(req, (feed) => simpleIndexProject(req, req.params.pypiProject ?? "", indexOptions(feed))));
     router.add("GET", `${pkg}/download/{name}/{version}/{file}`, (req) => pipAccess(req, (feed) => (indexOptions(feed).visible() ? distributionFile(req.params.file ?? "", upstream) : { status: 404, text: "Not Found" })));
   }
-  return { router, feeds };
+  return { router, feeds, state };
 }
 
 function parseUpstreams(value: unknown, previous: UpstreamSource[] = []): UpstreamSource[] | string {
@@ -253,21 +257,54 @@ function authenticate(req: SandboxRequest, pat: string): boolean {
   return basic !== undefined && basic.password === pat;
 }
 
+/** Every `_apis/` call: credentials first (401), then the REST API version (400), as Azure DevOps's pipeline does. */
 function withAuth(req: SandboxRequest, pat: string, fn: () => SandboxResponse): SandboxResponse {
   if (!authenticate(req, pat)) {
     return { status: 401, headers: { "www-authenticate": 'Bearer authorization_uri=https://login.microsoftonline.com/00000000-0000-0000-0000-000000000000, Basic realm="https://dev.azure.com/"', "x-tfs-processid": randomUUID() }, text: "" };
   }
-  return fn();
+  return apiVersionError(req) ?? fn();
 }
+
+/** The newest REST API version Azure DevOps Services serves (7.2 is preview-only there). */
+const LATEST_API_VERSION = { major: 7, minor: 2, previewOnly: true };
+
+/**
+ * Azure DevOps requires an api-version on every REST call, as `?api-version=` or in the Accept header
+ * (`application/json;api-version=7.1`): none → VssVersionNotSpecifiedException; not `major.minor[-preview[.n]]`
+ * → VssInvalidApiVersionException; newer than the server's → VssVersionOutOfRangeException; a preview-only
+ * version without `-preview` → VssInvalidPreviewVersionException. All 400 with the usual error body.
+ * The messages follow captured ones for the first and third; the other two are close paraphrases.
+ */
+export function apiVersionError(req: SandboxRequest): SandboxResponse | undefined {
+  const value = req.url.searchParams.get("api-version") ?? /(?:^|[;,\s])api-version=([^;,\s]+)/i.exec(req.headers.accept ?? "")?.[1];
+  if (!value) {
+    return adoError(400, "VssVersionNotSpecifiedException", `No api-version was supplied for the "${req.method}" request. The version must be supplied either as part of the Accept header (e.g. "application/json; api-version=1.0") or as a query parameter (e.g. "?api-version=1.0").`, VSS_WEBAPI);
+  }
+  const m = /^(\d+)\.(\d+)(-preview(?:\.\d+)?)?$/i.exec(value);
+  if (!m) return adoError(400, "VssInvalidApiVersionException", `The value '${value}' is not a valid api-version. An api-version has the form major.minor, optionally followed by -preview or -preview.N (e.g. "7.1" or "7.2-preview.1").`, VSS_WEBAPI);
+  const major = Number(m[1]);
+  const minor = Number(m[2]);
+  const latest = LATEST_API_VERSION;
+  const version = `${major}.${minor}`;
+  if (major > latest.major || (major === latest.major && minor > latest.minor)) {
+    return adoError(400, "VssVersionOutOfRangeException", `The requested REST API version of ${version} is out of range for this server. The latest REST API version this server supports is ${latest.major}.${latest.minor}.`, VSS_WEBAPI);
+  }
+  if (latest.previewOnly && major === latest.major && minor === latest.minor && !m[3]) {
+    return adoError(400, "VssInvalidPreviewVersionException", `The requested version "${version}" of the resource is under preview. The -preview flag must be supplied in the api-version for such requests. For example: "${version}-preview"`, VSS_WEBAPI);
+  }
+  return undefined;
+}
+
+const VSS_WEBAPI = "Microsoft.VisualStudio.Services.WebApi";
 
 function feedNotFound(req: SandboxRequest): SandboxResponse {
   return adoError(404, "FeedIdNotFoundException", `VS800055: Feed with id '${req.params.feed}' doesn't exist.`);
 }
 
-/** The Azure DevOps error shape. */
-export function adoError(status: number, typeKey: string, message: string): SandboxResponse {
+/** The Azure DevOps error shape; `assembly` is the exception's namespace and assembly (the Feed service's by default). */
+export function adoError(status: number, typeKey: string, message: string, assembly = "Microsoft.VisualStudio.Services.Feed.WebApi"): SandboxResponse {
   return {
     status,
-    json: { $id: "1", innerException: null, message, typeName: `Microsoft.VisualStudio.Services.Feed.WebApi.${typeKey}, Microsoft.VisualStudio.Services.Feed.WebApi`, typeKey, errorCode: 0, eventId: 3000 },
+    json: { $id: "1", innerException: null, message, typeName: `${assembly}.${typeKey}, ${assembly}`, typeKey, errorCode: 0, eventId: 3000 },
   };
 }

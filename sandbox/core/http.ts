@@ -20,6 +20,8 @@ export type SandboxRequest = {
 
 export type SandboxResponse = {
   status: number;
+  /** HTTP reason phrase for the status line (as Jetty sends Nexus's status messages); default: Node's standard phrase. */
+  statusMessage?: string;
   headers?: Record<string, string>;
   json?: unknown;
   text?: string;
@@ -75,12 +77,27 @@ export type SandboxServerOptions = {
   host?: string;
   port?: number;
   notFound?: (req: SandboxRequest) => SandboxResponse;
+  /** The answer when the path exists but not for this method (default: an ARM-shaped 405). */
+  methodNotAllowed?: (req: SandboxRequest) => SandboxResponse;
   faultBody?: (status: number, rule: FaultRule) => SandboxResponse;
   /** Extra admin endpoints under /_sandbox/ (e.g. pace), answered before the built-in ones. */
   admin?: (method: string, path: string, body: Buffer) => SandboxResponse | undefined;
   /** Runs before routing (after faults); a returned response short-circuits the request. */
   authorize?: (req: SandboxRequest) => SandboxResponse | undefined;
+  /** Called after a routed request other than GET/HEAD/OPTIONS was answered (state may have changed). */
+  onMutation?: () => void;
 };
+
+/** A fixed port that another process holds; `service` says which sandbox server wanted it. */
+export class SandboxPortInUseError extends Error {
+  override name = "SandboxPortInUseError";
+  constructor(
+    readonly service: string,
+    readonly port: number,
+  ) {
+    super(`sandbox ${service}: port ${port} is already in use`);
+  }
+}
 
 export type SandboxServer = { server: Server; url: string; port: number; close: () => Promise<void> };
 
@@ -106,7 +123,7 @@ export async function startSandboxServer(options: SandboxServerOptions): Promise
     socket.on("error", () => undefined);
   });
   await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
+    server.once("error", (error: NodeJS.ErrnoException) => reject(error.code === "EADDRINUSE" ? new SandboxPortInUseError(options.service, options.port ?? 0) : error));
     server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
@@ -175,12 +192,13 @@ async function handle(options: SandboxServerOptions, req: IncomingMessage, res: 
   const match = options.router.match(method, path);
   let response: SandboxResponse;
   if (match === "method-not-allowed") {
-    response = { status: 405, json: { error: { code: "MethodNotAllowed", message: `The requested resource does not support http method '${method}'.` } } };
+    response = options.methodNotAllowed?.(sreq) ?? { status: 405, json: { error: { code: "MethodNotAllowed", message: `The requested resource does not support http method '${method}'.` } } };
   } else if (!match) {
     response = options.notFound?.(sreq) ?? { status: 404, json: { error: { code: "NotFound", message: `No route for ${method} ${path}` } } };
   } else {
     sreq.params = match.params;
     response = options.authorize?.(sreq) ?? (await match.handler(sreq));
+    if (!["GET", "HEAD", "OPTIONS"].includes(method)) options.onMutation?.();
   }
   send(res, method, response);
   record(response.status);
@@ -248,7 +266,9 @@ export function send(res: ServerResponse, method: string, response: SandboxRespo
   headers["x-ms-request-id"] ??= crypto.randomUUID();
   if (payload) headers["content-length"] = String(payload.length);
   else if (response.status !== 204 && response.status !== 304) headers["content-length"] = "0";
-  res.writeHead(response.status, headers);
+  const reason = response.statusMessage?.replace(/[^\t\x20-\x7e]/g, " ").trim();
+  if (reason) res.writeHead(response.status, reason, headers);
+  else res.writeHead(response.status, headers);
   res.end(method === "HEAD" || response.status === 204 ? undefined : payload);
 }
 

@@ -11,9 +11,13 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { exportJWK, generateKeyPair, type JWK } from "jose";
-import Provider, { interactionPolicy, type Configuration, type KoaContextWithOIDC } from "oidc-provider";
+import Provider, { errors, interactionPolicy, type Configuration, type KoaContextWithOIDC } from "oidc-provider";
 import type { DemoUser } from "@/prisma/demo-data";
+import { GRAPH_AUDIENCE, GRAPH_GROUPS_SCOPE, GRAPH_PATH_PREFIX, sandboxGraphHandler } from "@/sandbox/graph/sandbox-graph";
 import { accountPickerPage } from "./account-picker";
+
+/** The scope MSAL asks for (Entra names a resource's scopes with its URI as prefix). */
+const GRAPH_SCOPE = `${GRAPH_AUDIENCE}/${GRAPH_GROUPS_SCOPE}`;
 
 export interface SandboxIdpOptions {
   /** Port to listen on; 0 picks a free one (tests). */
@@ -47,9 +51,15 @@ export async function startSandboxIdp(options: SandboxIdpOptions): Promise<Sandb
   const port = (server.address() as AddressInfo).port;
   const issuer = (options.issuer ?? `http://localhost:${port}`).replace(/\/$/, "");
   const state = await loadState(options);
-  const provider = new Provider(issuer, configuration(options, state));
+  const provider = new Provider(issuer, configuration(options, state, issuer));
   provider.use(interactions(provider, options.users));
-  server.on("request", provider.callback());
+  // The sandbox's Microsoft Graph shares this server (and its keys): /graph/v1.0/...
+  const graph = sandboxGraphHandler({ issuer, signingKeys: state.jwks, users: options.users });
+  const oidc = provider.callback();
+  server.on("request", (req, res) => {
+    if (req.url === GRAPH_PATH_PREFIX || req.url?.startsWith(`${GRAPH_PATH_PREFIX}/`)) void graph(req, res);
+    else void oidc(req, res);
+  });
   return {
     issuer,
     port,
@@ -66,7 +76,7 @@ interface IdpState {
   cookieKeys: string[];
 }
 
-function configuration(options: SandboxIdpOptions, state: IdpState): Configuration {
+function configuration(options: SandboxIdpOptions, state: IdpState, issuer: string): Configuration {
   const byOid = new Map(options.users.map((u) => [u.oid, u]));
   // Entra supports prompt=select_account; oidc-provider only knows login/consent/none by default.
   const policy = interactionPolicy.base();
@@ -90,7 +100,7 @@ function configuration(options: SandboxIdpOptions, state: IdpState): Configurati
     scopes: ["openid", "profile", "email"],
     claims: {
       openid: ["sub"],
-      profile: ["name", "preferred_username", "oid", "tid", "roles"],
+      profile: ["name", "preferred_username", "oid", "tid", "roles", "groups"],
       email: ["email"],
     },
     // Put profile claims in the id_token itself, as Entra does, not only behind /userinfo.
@@ -99,6 +109,17 @@ function configuration(options: SandboxIdpOptions, state: IdpState): Configurati
     clientBasedCORS: (_ctx, origin, client) => (client.redirectUris ?? []).some((u) => new URL(u).origin === origin),
     features: {
       devInteractions: { enabled: false },
+      // Graph access tokens: MSAL never sends `resource`, so it is inferred from the scope's prefix, as Entra does.
+      resourceIndicators: {
+        enabled: true,
+        defaultResource: async (ctx, _client, oneOf) =>
+          oneOf ?? (String(ctx.oidc.params?.scope ?? "").split(" ").some((x) => x.startsWith(`${GRAPH_AUDIENCE}/`)) ? GRAPH_AUDIENCE : undefined),
+        useGrantedResource: async () => true,
+        getResourceServerInfo: async (_ctx, indicator) => {
+          if (indicator !== GRAPH_AUDIENCE) throw new errors.InvalidTarget();
+          return { scope: GRAPH_SCOPE, audience: GRAPH_AUDIENCE, accessTokenFormat: "jwt", accessTokenTTL: 3600, jwt: { sign: { alg: "RS256" } } };
+        },
+      },
       rpInitiatedLogout: {
         enabled: true,
         // Entra signs out without a confirmation page; submit oidc-provider's form at once.
@@ -108,6 +129,13 @@ function configuration(options: SandboxIdpOptions, state: IdpState): Configurati
       },
     },
     ttl: { IdToken: 3600, AccessToken: 3600, AuthorizationCode: 60, Session: 8 * 3600, Interaction: 600, Grant: 8 * 3600 },
+    // Entra-shaped Graph access tokens: oid, tid and the granted scope's name in `scp`.
+    extraTokenClaims: async (_ctx, token) => {
+      if (token.kind !== "AccessToken") return undefined;
+      const user = byOid.get(token.accountId);
+      if (!user) return undefined;
+      return { oid: user.oid, tid: options.tenantId, scp: GRAPH_GROUPS_SCOPE };
+    },
     findAccount: async (_ctx, sub) => {
       const user = byOid.get(sub);
       if (!user) return undefined;
@@ -121,6 +149,10 @@ function configuration(options: SandboxIdpOptions, state: IdpState): Configurati
           preferred_username: user.email,
           email: user.email,
           roles: user.roles,
+          // Too many groups for a token: Entra names a distributed claim instead (groups overage).
+          ...(user.groupsOverage
+            ? { _claim_names: { groups: "src1" }, _claim_sources: { src1: { endpoint: `${issuer}${GRAPH_PATH_PREFIX}/v1.0/users/${user.oid}/getMemberObjects` } } }
+            : { groups: user.groups }),
         }),
       };
     },
@@ -133,6 +165,7 @@ function configuration(options: SandboxIdpOptions, state: IdpState): Configurati
       const existing = grantId ? await oidc.provider.Grant.find(grantId) : undefined;
       const grant = existing ?? new oidc.provider.Grant({ clientId: oidc.client.clientId, accountId: oidc.session.accountId });
       grant.addOIDCScope([...(oidc.requestParamOIDCScopes ?? [])].join(" ") || "openid");
+      for (const [indicator, server] of Object.entries(oidc.resourceServers ?? {})) if (server.scope) grant.addResourceScope(indicator, server.scope);
       await grant.save();
       return grant;
     },

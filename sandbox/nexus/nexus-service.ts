@@ -3,33 +3,16 @@ import { Router, isRecord, parseBasicAuth, parseJsonBody } from "../core/http";
 import { condaChannelResponse } from "../packages/conda-channel";
 import { distributionFile, simpleIndexProject, simpleIndexRoot } from "../packages/pypi-index";
 import type { Upstream } from "../packages/upstream";
+import { createGroupRoutes, createRoutingRuleRoutes, routingRefusal, serveGroup } from "./nexus-governance";
+import { nexusErrorPage, nexusMessage, siestaFault, validationErrors, type NexusRepository, type NexusState, type NexusUser } from "./nexus-wire";
 
 /**
  * Sonatype Nexus Repository 3 imitation: REST API under /service/rest (status, repositories,
- * pypi/conda proxies, anonymous access, users) and repository content under /repository/NAME/.
+ * pypi/conda proxies, pypi groups, routing rules, anonymous access, users) and repository content
+ * under /repository/NAME/. Groups and routing rules live in nexus-governance.ts.
  */
-export type NexusRepository = {
-  name: string;
-  format: "pypi" | "conda";
-  type: "proxy";
-  online: boolean;
-  storage: { blobStoreName: string; strictContentTypeValidation: boolean; writePolicy?: string };
-  proxy: { remoteUrl: string; contentMaxAge: number; metadataMaxAge: number };
-  negativeCache: { enabled: boolean; timeToLive: number };
-  httpClient: Record<string, unknown> & { blocked: boolean; autoBlock: boolean };
-  routingRuleName: string | null;
-  cleanup: { policyNames: string[] } | null;
-  replication: { preemptivePullEnabled: boolean; assetPathRegex?: string } | null;
-  pypi?: { indexPath?: string; removeQuarantined?: boolean };
-};
-
-type NexusUser = { userId: string; firstName: string; lastName: string; emailAddress: string; password: string; status: string; roles: string[] };
-
-export type NexusState = {
-  repositories: Map<string, NexusRepository>;
-  users: Map<string, NexusUser>;
-  anonymousEnabled: boolean;
-};
+export type { NexusRepository, NexusState } from "./nexus-wire";
+export { nexusErrorPage, nexusMessage, siestaFault } from "./nexus-wire";
 
 const NAME_PATTERN = /^[a-zA-Z0-9-][a-zA-Z0-9_.-]*$/;
 const NAME_MESSAGE = "Only letters, digits, underscores(_), hyphens(-), and dots(.) are allowed and may not start with underscore or dot.";
@@ -41,6 +24,7 @@ export function createNexusService(upstream: Upstream, adminPassword: string): {
       ["admin", { userId: "admin", firstName: "Administrator", lastName: "User", emailAddress: "admin@example.org", password: adminPassword, status: "active", roles: ["nx-admin"] }],
     ]),
     anonymousEnabled: false,
+    routingRules: new Map(),
   };
   const router = new Router();
   const R = "/service/rest";
@@ -66,8 +50,16 @@ export function createNexusService(upstream: Upstream, adminPassword: string): {
     }),
   );
   router.add("DELETE", `${R}/v1/repositories/{name}`, (req) =>
-    withAdmin(state, req, () => (state.repositories.delete(req.params.name ?? "") ? { status: 204 } : repoNotFound())),
+    withAdmin(state, req, () => {
+      const name = req.params.name ?? "";
+      if (!state.repositories.delete(name)) return repoNotFound();
+      // A deleted repository leaves every group it was a member of.
+      for (const repo of state.repositories.values()) if (repo.group) repo.group.memberNames = repo.group.memberNames.filter((m) => m !== name);
+      return { status: 204 };
+    }),
   );
+  createGroupRoutes(router, R, { state, withAdmin: (req, fn) => withAdmin(state, req, fn), detail });
+  createRoutingRuleRoutes(router, R, { state, withAdmin: (req, fn) => withAdmin(state, req, fn) });
 
   for (const format of ["pypi", "conda"] as const) {
     router.add("POST", `${R}/v1/repositories/${format}/proxy`, (req) =>
@@ -75,6 +67,7 @@ export function createNexusService(upstream: Upstream, adminPassword: string): {
         const parsed = validateProxyBody(req, format);
         if ("error" in parsed) return parsed.error;
         const repo = parsed.repo;
+        if (repo.routingRuleName && !state.routingRules.has(repo.routingRuleName)) return nexusMessage(400, `Routing rule ${repo.routingRuleName} does not exist`);
         if (state.repositories.has(repo.name) || [...state.repositories.keys()].some((k) => k.toLowerCase() === repo.name.toLowerCase())) {
           return nexusMessage(400, `Failed to create repository: Duplicate key: repository name ${repo.name} already exists`);
         }
@@ -85,17 +78,18 @@ export function createNexusService(upstream: Upstream, adminPassword: string): {
     router.add("GET", `${R}/v1/repositories/${format}/proxy/{name}`, (req) =>
       withAdmin(state, req, () => {
         const repo = state.repositories.get(req.params.name ?? "");
-        if (!repo || repo.format !== format) return repoNotFound();
+        if (!repo || repo.format !== format || repo.type !== "proxy") return repoNotFound();
         return { status: 200, json: detail(repo, req.baseUrl) };
       }),
     );
     router.add("PUT", `${R}/v1/repositories/${format}/proxy/{name}`, (req) =>
       withAdmin(state, req, () => {
         const existing = state.repositories.get(req.params.name ?? "");
-        if (!existing || existing.format !== format) return repoNotFound();
+        if (!existing || existing.format !== format || existing.type !== "proxy") return repoNotFound();
         const parsed = validateProxyBody(req, format);
         if ("error" in parsed) return parsed.error;
         if (parsed.repo.name !== existing.name) return nexusMessage(400, "Renaming a repository is not supported");
+        if (parsed.repo.routingRuleName && !state.routingRules.has(parsed.repo.routingRuleName)) return nexusMessage(400, `Routing rule ${parsed.repo.routingRuleName} does not exist`);
         state.repositories.set(existing.name, parsed.repo);
         return { status: 204 };
       }),
@@ -150,54 +144,87 @@ export function createNexusService(upstream: Upstream, adminPassword: string): {
     }),
   );
 
-  router.add(["GET"], "/repository/{name}/{rest*}", (req) => repositoryContent(state, upstream, req));
-  router.add(["GET"], "/repository/{name}", (req) => repositoryContent(state, upstream, req));
+  // Every method reaches the repository's view; a proxy or group routes only GET and HEAD, and its
+  // default handler answers anything else with 404 (PyPiProxyRecipe: defaultHandlers(notFound())).
+  const content = ["GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"];
+  router.add(content, "/repository/{name}/{rest*}", (req) => repositoryContent(state, upstream, req));
+  router.add(content, "/repository/{name}", (req) => repositoryContent(state, upstream, req));
 
   return { router, state };
 }
 
+/**
+ * Nexus's answers for requests no route takes: under /service/rest the bare RESTEasy status (empty body,
+ * X-Siesta-FaultId), anywhere else the HTML error page.
+ */
+export function nexusUnrouted(kind: "not-found" | "method-not-allowed", path: string): SandboxResponse {
+  const status = kind === "not-found" ? 404 : 405;
+  return /^\/service\/rest(\/|$)/i.test(path) ? siestaFault(status) : nexusErrorPage(status);
+}
+
 function repositoryContent(state: NexusState, upstream: Upstream, req: SandboxRequest): SandboxResponse {
   const repo = state.repositories.get(req.params.name ?? "");
-  if (!repo) return { status: 404, headers: { "content-type": "text/html" }, text: notFoundPage() };
+  // ViewServlet: HttpResponses.notFound("Repository not found") / serviceUnavailable("Repository offline").
+  if (!repo) return nexusErrorPage(404, "Repository not found");
   const auth = authenticate(state, req);
   if (auth === "invalid" || (auth === "anonymous" && !state.anonymousEnabled)) return unauthorized();
-  if (auth !== "anonymous" && !canView(auth, repo)) return { status: 403, headers: { "content-type": "text/html" }, text: "<html><body><h1>403 Forbidden</h1></body></html>\n" };
-  if (!repo.online) return { status: 503, headers: { "content-type": "text/html" }, text: `<html><body><h1>503 Service Unavailable</h1><p>Repository offline: ${repo.name}</p></body></html>\n` };
-  const rest = req.params.rest ?? "";
+  if (!repo.online) return nexusErrorPage(503, "Repository offline");
+  if (auth !== "anonymous" && !canView(auth, repo)) return nexusErrorPage(403);
+  if (req.method !== "GET" && req.method !== "HEAD") return nexusErrorPage(404);
+  return serveContent(state, upstream, repo, req, req.params.rest ?? "", 0);
+}
+
+/** One repository's answer for `rest` (the path below /repository/NAME/), routing rule first, as Nexus's view does. */
+export function serveContent(state: NexusState, upstream: Upstream, repo: NexusRepository, req: SandboxRequest, rest: string, depth: number): SandboxResponse {
+  const refusal = routingRefusal(state, repo, rest);
+  if (refusal) return refusal;
+  if (repo.type === "group") return serveGroup(state, upstream, repo, req, rest, depth, { serveContent, notFound: () => nexusErrorPage(404) });
   const remote = classifyRemote(repo);
   if (!remote || repo.httpClient.blocked) {
     const reason = repo.httpClient.blocked ? "Remote Manually Blocked" : `Remote ${repo.proxy.remoteUrl} could not be reached`;
-    return { status: 502, headers: { "content-type": "text/html" }, text: `<html><body><h1>502 Bad Gateway</h1><p>${reason}: proxy repository '${repo.name}' failed to fetch ${rest}</p></body></html>\n` };
+    // Nexus sends a bare 502 (ProxyHandler: HttpResponses.badGateway()); the page's description is the sandbox's.
+    return { ...nexusErrorPage(502), text: nexusErrorPage(502, `${reason}: proxy repository '${repo.name}' failed to fetch ${rest}`).text };
   }
   if (repo.format === "pypi") {
+    const index = remote.source === "internal" ? upstream.internal : upstream;
+    if (!index) return { ...nexusErrorPage(502), text: nexusErrorPage(502, `Remote ${repo.proxy.remoteUrl} could not be reached`).text };
     const indexPath = (repo.pypi?.indexPath ?? "/simple").replace(/^\/+|\/+$/g, "") || "simple";
     const parts = rest.split("/").filter(Boolean);
     const options = {
-      upstream,
-      visible: () => true,
+      upstream: index,
+      // The project index leaves out what the proxy's routing rule refuses.
+      visible: (normalized: string) => !routingRefusal(state, repo, `simple/${normalized}/`),
       fileHref: (project: { normalized: string }, version: string, file: { filename: string }) => `../../packages/${project.normalized}/${version}/${file.filename}`,
     };
     if (parts[0] === indexPath || parts[0] === "simple") {
       if (parts.length === 1) return simpleIndexRoot(req, options);
-      if (parts.length === 2 && parts[1]) return simpleIndexProject(req, parts[1], options);
+      if (parts.length === 2 && parts[1]) return asNexusNotFound(simpleIndexProject(req, parts[1], options));
     }
     if (parts[0] === "packages" && parts.length >= 2) {
       const filename = parts[parts.length - 1] ?? "";
-      return distributionFile(filename, upstream);
+      return asNexusNotFound(distributionFile(filename, index));
     }
-    return { status: 404, headers: { "content-type": "text/html" }, text: notFoundPage() };
+    return nexusErrorPage(404);
   }
   // conda: the proxy mirrors the remote's layout; the generated channel sits at remote.channelPath.
   const channelPath = remote.channelPath;
   if (channelPath && !rest.startsWith(`${channelPath}/`)) {
     const first = rest.split("/")[0] ?? "";
-    if (remote.emptyChannels.includes(first)) return condaChannelResponse(rest.slice(first.length + 1), { ...upstream, conda: [] }, first);
-    return { status: 404, headers: { "content-type": "text/html" }, text: notFoundPage() };
+    if (remote.emptyChannels.includes(first)) return asNexusNotFound(condaChannelResponse(req, rest.slice(first.length + 1), { ...upstream, conda: [] }, first));
+    return nexusErrorPage(404);
   }
-  return condaChannelResponse(channelPath ? rest.slice(channelPath.length + 1) : rest, upstream, channelPath || repo.name);
+  return asNexusNotFound(condaChannelResponse(req, channelPath ? rest.slice(channelPath.length + 1) : rest, upstream, channelPath || repo.name));
 }
 
-type RemoteKind = { kind: "pypi" | "conda"; channelPath: string; emptyChannels: string[] };
+/** The shared index code answers a plain 404; Nexus answers its error page. */
+function asNexusNotFound(res: SandboxResponse): SandboxResponse {
+  return res.status === 404 ? nexusErrorPage(404) : res;
+}
+
+type RemoteKind = { kind: "pypi" | "conda"; channelPath: string; emptyChannels: string[]; source?: "public" | "internal" };
+
+/** The sandbox's internal package server (a second PyPI index, reachable only through Nexus). */
+export const INTERNAL_INDEX_HOST = "pypi.internal.example";
 
 /** Maps a proxy's remoteUrl to the generated upstream; undefined = unknown remote (502). */
 export function classifyRemote(repo: Pick<NexusRepository, "format" | "proxy">): RemoteKind | undefined {
@@ -210,6 +237,7 @@ export function classifyRemote(repo: Pick<NexusRepository, "format" | "proxy">):
   const host = url.hostname.toLowerCase();
   const path = url.pathname.replace(/\/+$/, "");
   if (repo.format === "pypi") {
+    if (host === INTERNAL_INDEX_HOST) return { kind: "pypi", channelPath: "", emptyChannels: [], source: "internal" };
     return ["pypi.org", "pypi.python.org", "files.pythonhosted.org"].includes(host) ? { kind: "pypi", channelPath: "", emptyChannels: [] } : undefined;
   }
   if (host === "repo.anaconda.com" && path === "/pkgs") return { kind: "conda", channelPath: "main", emptyChannels: ["r", "msys2", "free"] };
@@ -282,10 +310,12 @@ function validateProxyBody(req: SandboxRequest, format: "pypi" | "conda"): { rep
 }
 
 function summary(repo: NexusRepository, baseUrl: string): Record<string, unknown> {
-  return { name: repo.name, format: repo.format, type: repo.type, url: `${baseUrl}/repository/${repo.name}`, attributes: { proxy: { remoteUrl: repo.proxy.remoteUrl } }, online: repo.online, size: 0 };
+  const attributes = repo.type === "group" ? {} : { proxy: { remoteUrl: repo.proxy.remoteUrl } };
+  return { name: repo.name, format: repo.format, type: repo.type, url: `${baseUrl}/repository/${repo.name}`, attributes, online: repo.online, size: 0 };
 }
 
 function detail(repo: NexusRepository, baseUrl: string): Record<string, unknown> {
+  if (repo.type === "group") return { name: repo.name, format: repo.format, type: repo.type, url: `${baseUrl}/repository/${repo.name}`, online: repo.online, storage: repo.storage, group: { memberNames: [...(repo.group?.memberNames ?? [])] } };
   const full: Record<string, unknown> = {
     name: repo.name,
     format: repo.format,
@@ -341,17 +371,4 @@ function unauthorized(): SandboxResponse {
 
 function repoNotFound(): SandboxResponse {
   return nexusMessage(404, "Repository not found");
-}
-
-/** Nexus ≥3.53 error shape for non-validation failures: {"id":"*","message":"\"text\""}. */
-export function nexusMessage(status: number, message: string): SandboxResponse {
-  return { status, json: { id: "*", message: JSON.stringify(message) } };
-}
-
-function validationErrors(errors: [string, string][]): SandboxResponse {
-  return { status: 400, json: errors.map(([field, message]) => ({ id: `PARAMETER ${field}`, message })) };
-}
-
-function notFoundPage(): string {
-  return "<!DOCTYPE html>\n<html><head><title>404 - Sonatype Nexus Repository</title></head><body><h1>Error 404</h1><p>Not Found</p></body></html>\n";
 }

@@ -5,7 +5,7 @@ import { normalizeProjectName } from "./versions";
 
 const PEP691_JSON = "application/vnd.pypi.simple.v1+json";
 
-/** PEP 503 (HTML) / PEP 691 (JSON) simple repository API over a set of projects. */
+/** PEP 503 (HTML) / PEP 691 (JSON) simple repository API over a set of projects, PEP 658 metadata under PEP 714's names. */
 export type SimpleIndexOptions = {
   upstream: Upstream;
   /** Projects visible through this index (e.g. empty when the feed has no upstream). */
@@ -50,14 +50,16 @@ export function simpleIndexProject(req: SandboxRequest, projectName: string, opt
           url: options.fileHref(project, release, file),
           hashes: { sha256: file.sha256 },
           "requires-python": file.requiresPython,
-          ...(file.kind === "wheel" ? { "core-metadata": { sha256: metadataSha256(options.upstream, file) }, "dist-info-metadata": { sha256: metadataSha256(options.upstream, file) } } : {}),
+          // PEP 714: only the new name. pip 22.3-23.0 (Debian's 23.0.1) reads a dict under the old
+          // "dist-info-metadata" key as a hashable value and crashes; PyPI stopped sending it.
+          ...(file.kind === "wheel" ? { "core-metadata": { sha256: metadataSha256(options.upstream, file) } } : {}),
         })),
       },
     };
   }
   const links = files
     .map(({ release, file }) => {
-      const meta = file.kind === "wheel" ? ` data-dist-info-metadata="sha256=${metadataSha256(options.upstream, file)}" data-core-metadata="sha256=${metadataSha256(options.upstream, file)}"` : "";
+      const meta = file.kind === "wheel" ? ` data-core-metadata="sha256=${metadataSha256(options.upstream, file)}"` : "";
       return `    <a href="${options.fileHref(project, release, file)}#sha256=${file.sha256}" data-requires-python="${escapeHtml(file.requiresPython)}"${meta}>${file.filename}</a><br/>`;
     })
     .join("\n");

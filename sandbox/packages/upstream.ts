@@ -2,11 +2,15 @@ import { createHash } from "node:crypto";
 import { gzipSync } from "node:zlib";
 import tarStream from "tar-stream";
 import yazl from "yazl";
+import { BUILD_TOOLS } from "./build-backend";
+import type { CondaPackage } from "./conda-package";
+import { pythonStandIn } from "./conda-python";
 import { normalizeProjectName } from "./versions";
 
 /**
  * The sandbox's generated "upstream": tiny pure-Python projects with dependencies among them,
- * published as real wheels + sdists (PyPI) and noarch `.conda` packages. Everything is built
+ * published as real wheels + sdists (PyPI) and noarch `.conda` packages, plus stand-ins for setuptools and
+ * wheel (build-backend.ts) so that sdists build with isolation. Everything is built
  * in memory at start from this catalog, deterministically (fixed timestamps), in well under a second.
  */
 type CatalogEntry = {
@@ -14,6 +18,8 @@ type CatalogEntry = {
   summary: string;
   versions: { version: string; requires: string[] }[];
   conda: boolean;
+  /** Published as an sdist only, so installing it means building it (with isolation: setuptools and wheel from the index). */
+  sdistOnly?: boolean;
 };
 
 const CATALOG: CatalogEntry[] = [
@@ -29,6 +35,19 @@ const CATALOG: CatalogEntry[] = [
   { name: "tinycli", summary: "Command lines", conda: false, versions: [{ version: "1.0.0", requires: ["tiny-config>=2", "tinylog"] }] },
   { name: "tinytext", summary: "Text helpers", conda: true, versions: [{ version: "0.1.0", requires: ["tinycore"] }] },
   { name: "tinyio", summary: "File helpers", conda: false, versions: [{ version: "0.5.0", requires: ["tinyjson"] }] },
+  // A typosquat of tinyhttp, as public indexes carry them: what an organisation-wide block is for.
+  { name: "tinyhtpp", summary: "Not the HTTP client you wanted", conda: false, versions: [{ version: "0.9.1", requires: [] }] },
+  { name: "tinysrc", summary: "Source-only helpers", conda: false, sdistOnly: true, versions: [{ version: "0.2.0", requires: ["tinycore"] }] },
+];
+
+/**
+ * The second, internal index (a company's own package server at `https://pypi.internal.example/`):
+ * `tinysecret` exists only here (and depends on `tinycore` from the public index), and `tinyjson`
+ * exists here in another version, so the order of a feed's indexes decides which one answers.
+ */
+const INTERNAL_CATALOG: CatalogEntry[] = [
+  { name: "tinysecret", summary: "Internal helpers", conda: false, versions: [{ version: "0.1.0", requires: ["tinycore"] }] },
+  { name: "tinyjson", summary: "JSON helpers, internal fork", conda: false, versions: [{ version: "3.1.0", requires: [] }] },
 ];
 
 const FIXED_DATE = new Date("2024-01-02T03:04:05Z");
@@ -44,40 +63,42 @@ export type DistFile = {
 export type PypiRelease = { version: string; requires: string[]; files: DistFile[] };
 export type PypiProject = { name: string; normalized: string; summary: string; releases: PypiRelease[] };
 
-export type CondaPackage = {
-  filename: string;
-  name: string;
-  version: string;
-  build: string;
-  depends: string[];
-  data: Buffer;
-  md5: string;
-  sha256: string;
-  size: number;
-  timestamp: number;
-};
+export type { CondaPackage } from "./conda-package";
 
 export type Upstream = {
   pypi: Map<string, PypiProject>;
   conda: CondaPackage[];
   findPypiFile: (filename: string) => DistFile | undefined;
   findCondaFile: (filename: string) => CondaPackage | undefined;
+  /** The internal index (PyPI only); absent on the internal index itself. */
+  internal?: Upstream;
 };
 
 export async function generateUpstream(): Promise<Upstream> {
+  return { ...(await generateIndex(CATALOG, true)), internal: await generateIndex(INTERNAL_CATALOG, false) };
+}
+
+/** isPublic: pypi.org and the conda channels, which also carry the build tools and the python stand-in. */
+async function generateIndex(catalog: CatalogEntry[], isPublic: boolean): Promise<Upstream> {
   const pypi = new Map<string, PypiProject>();
   const conda: CondaPackage[] = [];
-  for (const entry of CATALOG) {
+  for (const entry of catalog) {
     const normalized = normalizeProjectName(entry.name);
     const releases: PypiRelease[] = [];
     for (const { version, requires } of entry.versions) {
-      const wheel = await buildWheel(entry, version, requires);
       const sdist = await buildSdist(entry, version, requires);
-      releases.push({ version, requires, files: [wheel, sdist] });
+      releases.push({ version, requires, files: entry.sdistOnly ? [sdist] : [await buildWheel(entry, version, requires), sdist] });
       if (entry.conda) conda.push(await buildCondaPackage(entry, version, requires));
     }
     pypi.set(normalized, { name: entry.name, normalized, summary: entry.summary, releases });
   }
+  // pypi.org's setuptools and wheel, as stand-ins (build-backend.ts): wheels only, like the build tools' own bootstrap.
+  for (const tool of isPublic ? BUILD_TOOLS : []) {
+    const entry: CatalogEntry = { name: tool.name, summary: tool.summary, conda: false, versions: [{ version: tool.version, requires: [] }] };
+    const wheel = await buildWheel(entry, tool.version, [], tool.files.map(([p, text]) => [p, Buffer.from(text)]));
+    pypi.set(tool.name, { name: tool.name, normalized: tool.name, summary: tool.summary, releases: [{ version: tool.version, requires: [], files: [wheel] }] });
+  }
+  if (isPublic) conda.push(pythonStandIn());
   const pypiFiles = new Map<string, DistFile>();
   for (const project of pypi.values()) for (const r of project.releases) for (const f of r.files) pypiFiles.set(f.filename, f);
   const condaFiles = new Map(conda.map((p) => [p.filename, p]));
@@ -111,11 +132,11 @@ function metadataText(entry: CatalogEntry, version: string, requires: string[]):
   return lines.join("\n");
 }
 
-async function buildWheel(entry: CatalogEntry, version: string, requires: string[]): Promise<DistFile> {
+async function buildWheel(entry: CatalogEntry, version: string, requires: string[], sources?: [string, Buffer][]): Promise<DistFile> {
   const mod = moduleName(entry.name);
   const distInfo = `${mod}-${version}.dist-info`;
   const files: [string, Buffer][] = [
-    [`${mod}/__init__.py`, Buffer.from(moduleSource(entry, version, requires))],
+    ...(sources ?? [[`${mod}/__init__.py`, Buffer.from(moduleSource(entry, version, requires))]]),
     [`${distInfo}/METADATA`, Buffer.from(metadataText(entry, version, requires))],
     [`${distInfo}/WHEEL`, Buffer.from("Wheel-Version: 1.0\nGenerator: feedgate-sandbox (1.0)\nRoot-Is-Purelib: true\nTag: py3-none-any\n\n")],
     [`${distInfo}/top_level.txt`, Buffer.from(`${mod}\n`)],
@@ -132,6 +153,7 @@ async function buildSdist(entry: CatalogEntry, version: string, requires: string
   const root = `${mod}-${version}`;
   const pyproject = [
     "[build-system]",
+    // The index serves a stand-in setuptools (build-backend.ts); a real setuptools builds these sdists too.
     'requires = ["setuptools>=61"]',
     'build-backend = "setuptools.build_meta"',
     "",
@@ -187,6 +209,8 @@ async function buildCondaPackage(entry: CatalogEntry, version: string, requires:
     version,
     build,
     depends,
+    subdir: "noarch",
+    noarch: "python",
     data,
     md5: createHash("md5").update(data).digest("hex"),
     sha256: sha256Hex(data),

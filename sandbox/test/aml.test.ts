@@ -236,6 +236,24 @@ describe("Azure ML imitation with @azure/arm-machinelearning 2.1.1, the data pla
     expect(hung.statuses[hung.statuses.length - 1]).toBe("Running");
   });
 
+  it("answers a version's image details: built only once a build of it succeeded, 404 for a version that is not registered", async () => {
+    const details = async (name: string, version = "1") => {
+      const res = await dataPlane(`/environment/v1.0${workspacePath()}/environments/${name}/versions/${version}/image`);
+      return { status: res.status, body: (await res.json()) as { imageExistsInRegistry?: boolean; dockerImage?: { name?: string } } };
+    };
+    // A running build (env-hang, above) and a failed one (env-fault) leave no image.
+    expect((await details("env-hang")).body.imageExistsInRegistry).toBe(false);
+    expect((await details("env-fault")).body.imageExistsInRegistry).toBe(false);
+    const built = await details("env-conda-ok");
+    expect(built.body.imageExistsInRegistry).toBe(true);
+    expect(built.body.dockerImage?.name).toMatch(/^crml\.azurecr\.io\/azureml\/azureml_/);
+    // A later build of the same version that fails does not take the image out of the registry.
+    await addFault(sandbox.endpoints.amlDataPlane, { kind: "build-failure", environment: "env-conda-ok", times: 1 });
+    expect((await triggerAndFollow("env-conda-ok")).statuses.at(-1)).toBe("Failed");
+    expect((await details("env-conda-ok")).body.imageExistsInRegistry).toBe(true);
+    expect((await details("env-conda-ok", "7")).status).toBe(404);
+  });
+
   function workspacePath(): string {
     return `/subscriptions/${SUB}/resourceGroups/${RG}/providers/Microsoft.MachineLearningServices/workspaces/${WS}`;
   }

@@ -68,4 +68,31 @@ describe("Azure DevOps Artifacts imitation", () => {
     expect(patch.status).toBe(200);
     expect((await call("/contoso/ml/_packaging/ml-team-b/pypi/simple/tinycore/")).status).toBe(403);
   });
+
+  it("requires a valid api-version on the REST API (query or Accept header), with Azure DevOps's errors; the pip index needs none", async () => {
+    const feeds = "/contoso/ml/_apis/packaging/feeds";
+    const refused = async (query: string, method = "GET", typeKey: string, message: RegExp) => {
+      const res = await call(`${feeds}${query}`, method === "GET" ? {} : { method, body: JSON.stringify({ name: "never-created" }) });
+      expect(res.status, `${method} ${query}`).toBe(400);
+      const body = (await res.json()) as Record<string, unknown>;
+      expect(body).toMatchObject({ $id: "1", innerException: null, typeKey, typeName: `Microsoft.VisualStudio.Services.WebApi.${typeKey}, Microsoft.VisualStudio.Services.WebApi`, errorCode: 0, eventId: 3000 });
+      expect(body.message).toMatch(message);
+    };
+    await refused("", "GET", "VssVersionNotSpecifiedException", /^No api-version was supplied for the "GET" request\./);
+    await refused("", "POST", "VssVersionNotSpecifiedException", /"POST" request/);
+    await refused("?api-version=", "GET", "VssVersionNotSpecifiedException", /No api-version/);
+    for (const bad of ["banana", "1999-01-01", "7", "7.1-beta"]) await refused(`?api-version=${bad}`, "GET", "VssInvalidApiVersionException", new RegExp(`'${bad}' is not a valid api-version`));
+    await refused("?api-version=9.0", "GET", "VssVersionOutOfRangeException", /^The requested REST API version of 9\.0 is out of range for this server\. The latest REST API version this server supports is 7\.2\.$/);
+    await refused("?api-version=7.2", "GET", "VssInvalidPreviewVersionException", /under preview/);
+    expect((await call("/contoso/ml/_apis/packaging/feeds?api-version=never", { method: "POST", body: JSON.stringify({ name: "never-created" }) })).status).toBe(400);
+    expect(((await (await call(`${feeds}?api-version=7.1`)).json()) as { value: { name: string }[] }).value.map((f) => f.name)).not.toContain("never-created");
+
+    for (const ok of ["?api-version=7.1", "?api-version=7.1-preview.1", "?api-version=7.2-preview", "?api-version=6.0"]) expect((await call(`${feeds}${ok}`)).status, ok).toBe(200);
+    expect((await call(feeds, { headers: { accept: "application/json;api-version=7.1" } })).status).toBe(200);
+    expect((await call(feeds, { headers: { accept: "application/json; api-version=9.9" } })).status).toBe(400);
+    // Credentials are checked first.
+    expect((await call(feeds, { auth: basicAuth("x", "not-the-pat") })).status).toBe(401);
+    expect((await call(`${feeds}?api-version=7.1`, { method: "POST", body: JSON.stringify({ name: "ml-team-c" }) })).status).toBe(201);
+    expect((await call("/contoso/ml/_packaging/ml-team-c/pypi/simple/")).status).toBe(200);
+  });
 });

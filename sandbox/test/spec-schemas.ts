@@ -136,6 +136,62 @@ function mapperToSchema(m: Mapper): unknown {
   }
 }
 
+// ---- AML models the vendored contract lacks, straight from the installed SDK's mappers ----
+type SdkMapper = { serializedName?: string; required?: boolean; nullable?: boolean; type: { name: string; className?: string; modelProperties?: Record<string, SdkMapper>; element?: SdkMapper; value?: SdkMapper; allowedValues?: string[] } };
+
+/**
+ * A validator for an @azure/arm-machinelearning 2.1.1 model read from its own mappers (workspace
+ * connections are not in the vendored contract). `concrete` picks the subtype of a polymorphic
+ * model (e.g. WorkspaceConnectionPropertiesV2 → PATAuthTypeWorkspaceConnectionProperties).
+ * Like the contract validators, unknown members are rejected.
+ */
+export async function amlSdkValidator(className: string, concrete: Record<string, string> = {}): Promise<ValidateFunction> {
+  const mappers = (await import("@azure/arm-machinelearning/dist-esm/src/models/mappers.js")) as unknown as Record<string, SdkMapper | undefined>;
+  const defs: Record<string, unknown> = {};
+  const pending = [className];
+  while (pending.length) {
+    const name = pending.pop() ?? "";
+    if (defs[name]) continue;
+    const mapper = mappers[concrete[name] ?? name];
+    if (!mapper?.type.modelProperties) throw new Error(`no mapper for ${name}`);
+    const schema: { type: string; properties: Record<string, unknown>; required: string[]; additionalProperties: boolean } = { type: "object", properties: {}, required: [], additionalProperties: false };
+    for (const m of Object.values(mapper.type.modelProperties)) {
+      const key = m.serializedName ?? "";
+      schema.properties[key] = sdkMapperToSchema(m, pending);
+      if (m.required) schema.required.push(key);
+    }
+    defs[name] = schema;
+  }
+  const ajv = newAjv();
+  ajv.addSchema({ $id: "amlsdk", definitions: defs });
+  return ajv.compile({ $ref: `amlsdk#/definitions/${className}` });
+}
+
+function sdkMapperToSchema(m: SdkMapper, pending: string[]): unknown {
+  const nullable = (s: Record<string, unknown>): unknown => (m.nullable ? { anyOf: [s, { type: "null" }] } : s);
+  switch (m.type.name) {
+    case "String":
+      return nullable({ type: "string" });
+    case "Boolean":
+      return nullable({ type: "boolean" });
+    case "Number":
+      return nullable({ type: "number" });
+    case "DateTime":
+      return nullable({ type: "string", format: "date-time" });
+    case "Enum":
+      return nullable({ type: "string", ...(m.type.allowedValues ? { enum: m.type.allowedValues } : {}) });
+    case "Dictionary":
+      return nullable({ type: "object", additionalProperties: m.type.value ? sdkMapperToSchema(m.type.value, pending) : {} });
+    case "Sequence":
+      return nullable({ type: "array", items: m.type.element ? sdkMapperToSchema(m.type.element, pending) : {} });
+    case "Composite":
+      pending.push(m.type.className ?? "");
+      return nullable({ $ref: `amlsdk#/definitions/${m.type.className ?? ""}` });
+    default:
+      return {};
+  }
+}
+
 // ---- Azure DevOps feed swagger 7.1 ----
 let adoAjv: Ajv | undefined;
 

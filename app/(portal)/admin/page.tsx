@@ -2,6 +2,8 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { AccessDenied } from "@/components/auth/access-denied";
 import { AuditTrail } from "@/components/admin/audit-trail";
+import { PackageBlocksPanel } from "@/components/admin/package-blocks";
+import { UserSessions } from "@/components/admin/user-sessions";
 import { TwoPersonRuleToggle } from "@/components/approvals/two-person-rule-toggle";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
@@ -9,8 +11,9 @@ import { listAuditEvents } from "@/lib/audit/list-audit-events";
 import { requirePageUser } from "@/lib/auth/require-page-user";
 import { canUseSection } from "@/lib/auth/roles";
 import { getDb } from "@/lib/db/client";
+import { listUserSessions } from "@/lib/sessions/list-user-sessions";
 import { getTwoPersonRule } from "@/lib/settings/two-person-rule";
-import { auditFilterSchema } from "@/lib/validation/audit-filter";
+import { parseAuditFilter } from "@/lib/audit/audit-filter";
 
 export const metadata: Metadata = { title: "Admin" };
 
@@ -20,8 +23,8 @@ export default async function AdminPage({ searchParams }: { searchParams: Search
   const user = await requirePageUser();
   if (!canUseSection(user.roles, "admin")) return <AccessDenied section="Admin" />;
   const params = Object.fromEntries(Object.entries(await searchParams).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v]));
-  const filter = auditFilterSchema.parse(params);
-  const [page, isTwoPersonRule] = await Promise.all([listAuditEvents(getDb(), user, filter), getTwoPersonRule(getDb())]);
+  const { filter, issues } = parseAuditFilter(params);
+  const [page, isTwoPersonRule, sessions] = await Promise.all([listAuditEvents(getDb(), user, filter), getTwoPersonRule(getDb()), listUserSessions(getDb(), user)]);
   const olderHref = page.nextBefore ? `/admin?${new URLSearchParams({ ...definedEntries({ ...filter, before: undefined }), before: String(page.nextBefore) })}` : undefined;
   return (
     <>
@@ -30,6 +33,12 @@ export default async function AdminPage({ searchParams }: { searchParams: Search
         <h2 id="settings-heading" className="mb-4 text-base font-semibold">Settings</h2>
         <TwoPersonRuleToggle enabled={isTwoPersonRule} />
       </section>
+      <UserSessions rows={sessions.map((s) => ({ ...s, lastSeenAt: s.lastSeenAt?.toISOString() ?? null }))} />
+      {issues.length ? (
+        <p role="alert" className="mb-4 rounded-lg border border-amber-300 bg-amber-50 px-4 py-2 text-sm text-amber-900">
+          Ignored in this link: {issues.join("; ")}.
+        </p>
+      ) : null}
       <AuditTrail
         events={page.events}
         filter={filter}
@@ -40,6 +49,7 @@ export default async function AdminPage({ searchParams }: { searchParams: Search
           </div>
         }
       />
+      <PackageBlocksPanel user={user} />
       <div className="mt-8">
         <EmptyState
           title="Administration is on its way"

@@ -1,8 +1,10 @@
 import type { Metadata } from "next";
 import { Suspense } from "react";
 import { AccessDenied } from "@/components/auth/access-denied";
+import { AllowListForm } from "@/components/approvals/allow-list-form";
 import { DecisionStatus } from "@/components/approvals/decision-status";
 import { RequestDecisionForm } from "@/components/approvals/request-decision-form";
+import { RequestEnvironments } from "@/components/approvals/request-environments";
 import { RevokeUpstreamForm } from "@/components/approvals/revoke-upstream-form";
 import { UpstreamDecisionForm } from "@/components/approvals/upstream-decision-form";
 import { ReachabilityPending, UpstreamReachability } from "@/components/approvals/upstream-reachability";
@@ -12,6 +14,7 @@ import { listApprovalQueue } from "@/lib/approvals/list-approval-queue";
 import { requirePageUser } from "@/lib/auth/require-page-user";
 import { canUseSection } from "@/lib/auth/roles";
 import { getDb } from "@/lib/db/client";
+import { listUpstreamAllowLists } from "@/lib/policy/list-upstream-allow-lists";
 
 export const metadata: Metadata = { title: "Approvals" };
 
@@ -21,13 +24,13 @@ const dateFormat = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeS
 export default async function ApprovalsPage() {
   const user = await requirePageUser();
   if (!canUseSection(user.roles, "approvals")) return <AccessDenied section="Approvals" />;
-  const queue = await listApprovalQueue(getDb(), user);
+  const [queue, allowLists] = await Promise.all([listApprovalQueue(getDb(), user), listUpstreamAllowLists(getDb(), user)]);
   const isEmpty = queue.upstreams.length === 0 && queue.requests.length === 0;
   return (
     <>
       <PageHeader
         title="Approvals"
-        description="Upstream sources and feed requests awaiting a decision, and the approved sources you can revoke."
+        description="Upstream sources and feed requests awaiting a decision, and the approved sources whose allow-lists you can edit or that you can revoke."
         actions={
           <span className="rounded-full bg-slate-100 px-3 py-1 text-xs font-medium text-slate-700" data-testid="two-person-rule">
             Two-person rule: {queue.isTwoPersonRule ? "on" : "off"}
@@ -105,7 +108,9 @@ export default async function ApprovalsPage() {
                     <dt className="text-slate-600">Upstreams</dt>
                     <dd>{r.summary.upstreams.join(", ")}</dd>
                     <dt className="text-slate-600">Environments</dt>
-                    <dd>{r.summary.environments.length ? r.summary.environments.join("; ") : "None"}</dd>
+                    <dd>
+                      <RequestEnvironments requestTitle={r.title} environments={r.summary.environments} />
+                    </dd>
                   </dl>
                 ) : (
                   <p className="mt-1 text-sm text-red-800">The stored request no longer passes validation; decline it and ask for a new one.</p>
@@ -119,7 +124,7 @@ export default async function ApprovalsPage() {
 
       <section aria-labelledby="approved-upstreams" className={card}>
         <h2 id="approved-upstreams" className="text-base font-semibold">Approved upstream sources</h2>
-        <p className="mt-1 text-sm text-slate-600">Revoking a source flags every feed that proxies it and switches those proxy repositories offline.</p>
+        <p className="mt-1 text-sm text-slate-600">An allow-list change reaches every live Nexus feed that proxies the source through a job. Revoking a source flags every feed that proxies it and switches those proxy repositories offline.</p>
         {queue.approvedUpstreams.length ? (
           <ul className="mt-4 divide-y divide-slate-100">
             {queue.approvedUpstreams.map((u) => (
@@ -132,6 +137,10 @@ export default async function ApprovalsPage() {
                 <p className="mt-1 text-xs text-slate-600">
                   {u.feeds.length ? `Used by ${u.feeds.map((f) => `${f.name} (${f.team})`).join(", ")}` : "No feed uses it yet"}
                 </p>
+                <p className="mt-1 text-xs text-slate-600" data-testid="allow-list">
+                  Allow-list: {allowListText(allowLists.get(u.id) ?? null)}
+                </p>
+                <AllowListForm upstreamId={u.id} name={u.name} allowList={allowLists.get(u.id) ?? null} />
                 <RevokeUpstreamForm upstreamId={u.id} name={u.name} feedCount={u.feeds.length} />
               </li>
             ))}
@@ -142,4 +151,8 @@ export default async function ApprovalsPage() {
       </section>
     </>
   );
+}
+
+function allowListText(allowList: string[] | null): string {
+  return allowList ? `only ${allowList.join(", ") || "nothing"}` : "all packages";
 }

@@ -8,7 +8,7 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { requirePageUser } from "@/lib/auth/require-page-user";
 import { canUseSection } from "@/lib/auth/roles";
-import { buildFiltersSchema, FAILURE_CLASS_LABELS, parseBuildFilters, toSearchParams } from "@/lib/builds/build-filters";
+import { buildFiltersSchema, describeFilterIssue, FAILURE_CLASS_LABELS, parseBuildFilters, toSearchParams } from "@/lib/builds/build-filters";
 import { formatDuration, formatUtc } from "@/lib/builds/format-build";
 import { loadBuildDashboard } from "@/lib/builds/load-build-dashboard";
 import { getDb } from "@/lib/db/client";
@@ -41,7 +41,7 @@ export default async function BuildsPage({ searchParams }: { searchParams: Promi
       />
       {!parsed.success ? (
         <p role="alert" className="mb-4 rounded-lg border border-amber-300 bg-amber-50 px-4 py-2 text-sm text-amber-900">
-          Some filters in the link were not valid and were ignored. <Link href="/builds" className="underline">Start from all builds</Link>.
+          This link&apos;s filters were ignored: {describeFilterIssue(parsed.error)}. <Link href="/builds" className="underline">Start from all builds</Link>.
         </p>
       ) : null}
       <BuildFiltersForm filters={filters} teams={options.teams} workspaces={options.workspaces} />

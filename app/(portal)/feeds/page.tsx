@@ -1,10 +1,12 @@
 import type { Metadata } from "next";
 import { AccessDenied } from "@/components/auth/access-denied";
+import { CatalogRefresh } from "@/components/feeds/catalog-refresh";
 import { FeedCard } from "@/components/feeds/feed-card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { requirePageUser } from "@/lib/auth/require-page-user";
-import { canUseSection } from "@/lib/auth/roles";
+import { isAdmin } from "@/lib/auth/require-role";
+import { canUseSection, hasAnyRole } from "@/lib/auth/roles";
 import { getDb } from "@/lib/db/client";
 import { listFeedCatalog } from "@/lib/feeds/list-feed-catalog";
 
@@ -26,8 +28,9 @@ export default async function FeedsPage() {
         </EmptyState>
       ) : (
         <div className="space-y-6">
+          <CatalogRefresh isActive={feeds.some((f) => f.policy.isSyncing)} />
           {feeds.map((f) => (
-            <FeedCard key={f.id} feed={f} />
+            <FeedCard key={f.id} feed={f} canRepair={isAdmin(user)} canReorder={hasAnyRole(user.roles, ["Feedgate.Approver", "Feedgate.Admin"])} />
           ))}
         </div>
       )}

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { AccessDenied } from "@/components/auth/access-denied";
+import { DiscardDraftButton } from "@/components/requests/discard-draft-button";
 import { RequestStatusBadge } from "@/components/requests/request-status-badge";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
@@ -56,7 +57,10 @@ export default async function RequestsPage() {
                   </td>
                   <td className="px-6 py-3 text-slate-700">{r.team.name}</td>
                   <td className="px-6 py-3">
-                    <RequestStatusBadge status={r.status} />
+                    <span className="flex items-center gap-3">
+                      <RequestStatusBadge status={r.status} />
+                      {r.status === "DRAFT" && r.isMine ? <DiscardDraftButton requestId={r.id} title={r.title} /> : null}
+                    </span>
                   </td>
                   <td className="px-6 py-3 text-slate-700">{r.isMine ? "You" : r.submittedBy}</td>
                   <td className="px-6 py-3 text-slate-600">

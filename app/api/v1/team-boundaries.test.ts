@@ -2,8 +2,8 @@ import { beforeAll, describe, expect, it, vi } from "vitest";
 import { loadActingUser } from "@/lib/auth/acting-user";
 import { openSession } from "@/lib/auth/session-cookie";
 import { getOverview } from "@/lib/overview/get-overview";
-import { appRequest, sessionCookieFor, useAuthHarness } from "@/lib/testing/auth-harness";
-import { testProviders } from "@/lib/testing/test-database";
+import { appRequest, sessionCookieFor, useAuthHarness } from "@/testing/auth-harness";
+import { testProviders } from "@/testing/test-database";
 
 type Handler = (request: Request, context: { params: Promise<Record<string, string>> }) => Promise<Response>;
 
@@ -22,7 +22,7 @@ vi.mock("next/cache", () => ({ revalidatePath: () => undefined, revalidateTag: (
 
 // Every REST route and every server action in the app, found at test time, so new ones are probed too.
 const ROUTES = import.meta.glob<Record<string, unknown>>("./**/route.ts");
-const ACTIONS = import.meta.glob<Record<string, unknown>>("/app/**/actions.ts");
+const ACTIONS = import.meta.glob<Record<string, unknown>>(["/lib/actions/*.ts", "!/lib/actions/safe-action.ts"]);
 
 /** Words that exist only in Language Models' data; none may reach a Vision Research member. */
 const TEAM_B_WORDS = ["Language Models", "nlp-private-feed", "nlp-secret-request", "nlp-secret-env", "bilal@contoso.example"];
@@ -43,7 +43,7 @@ for (const provider of testProviders()) {
       const ws = await h.db.workspace.create({
         data: { teamId: nlp.id, armId: "/subscriptions/s/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/nlp-ws", name: "nlp-ws", subscriptionId: "s", resourceGroup: "rg", region: "westeurope" },
       });
-      const req = await h.db.feedRequest.create({ data: { teamId: nlp.id, submittedById: bilal.id, title: "nlp-secret-request", payload: { note: "nlp-secret-request" }, feedId: nf.id } });
+      const req = await h.db.feedRequest.create({ data: { teamId: nlp.id, submittedByOid: bilal.id, title: "nlp-secret-request", payload: { note: "nlp-secret-request" }, feedId: nf.id } });
       const env = await h.db.environment.create({
         data: { teamId: nlp.id, workspaceId: ws.id, requestId: req.id, name: "nlp-secret-env", version: "1", baseImage: "mcr.microsoft.com/azureml/openmpi4.1.0-ubuntu22.04", packages: { conda: [], pip: [] }, dockerfileHash: "h" },
       });

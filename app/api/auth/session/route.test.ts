@@ -9,8 +9,8 @@ import {
   startSignIn,
   useAuthHarness,
   type AuthHarness,
-} from "@/lib/testing/auth-harness";
-import { testProviders } from "@/lib/testing/test-database";
+} from "@/testing/auth-harness";
+import { testProviders } from "@/testing/test-database";
 
 for (const provider of testProviders()) {
   describe(`token exchange (${provider})`, () => {
@@ -42,7 +42,7 @@ for (const provider of testProviders()) {
       expect(setCookie).toMatch(/SameSite=lax/i);
       const alice = await h.db.user.findUniqueOrThrow({ where: { entraOid: h.user("Alice Chen").oid } });
       expect(alice.lastRoles).toEqual(["Feedgate.Requester"]);
-      expect(await h.db.auditEvent.count({ where: { action: "auth.sign_in", actorId: alice.entraOid } })).toBe(1);
+      expect(await h.db.auditEvent.count({ where: { action: "auth.sign_in", actorOid: alice.entraOid } })).toBe(1);
     });
 
     it("rejects a token forged with another key", async () => {
@@ -140,13 +140,15 @@ for (const provider of testProviders()) {
       process.env.SIGN_IN_RATE_LIMIT_PER_MINUTE = "5";
       const { resetEnvCache } = await import("@/lib/env");
       resetEnvCache();
-      // The limiter lives for the process: a fresh address per run keeps the SQLite and PostgreSQL runs apart.
+      // Counts live in each run's database; a fresh address per run keeps the runs apart all the same.
       const ip = `198.51.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`;
       try {
         const statuses: number[] = [];
         for (let i = 0; i < 7; i++) statuses.push((await exchangeToken("x.y.z", undefined, { ip })).status);
         expect(statuses.slice(0, 5).every((s) => s !== 429)).toBe(true);
         expect(statuses.slice(5)).toEqual([429, 429]);
+        // A forged X-Forwarded-For changes nothing: only the portal server's header counts.
+        expect((await exchangeToken("x.y.z", undefined, { ip, headers: { "x-forwarded-for": "192.0.2.200" } })).status).toBe(429);
         // Another address is unaffected.
         expect((await exchangeToken("x.y.z", undefined, { ip: "203.0.113.9" })).status).not.toBe(429);
       } finally {
@@ -156,13 +158,13 @@ for (const provider of testProviders()) {
     });
 
     it("sign-out clears the cookie and audits it", async () => {
-      const { sessionCookieFor } = await import("@/lib/testing/auth-harness");
+      const { sessionCookieFor } = await import("@/testing/auth-harness");
       const cookie = await sessionCookieFor(h, "Bilal Okafor");
       const { POST } = await import("@/app/api/auth/signout/route");
       const res = await POST(appRequest("/api/auth/signout", { method: "POST", cookie }));
       expect(res.status).toBe(204);
       expect(res.headers.getSetCookie().some((c) => c.startsWith("feedgate-session=;") && /Max-Age=0/.test(c))).toBe(true);
-      expect(await h.db.auditEvent.count({ where: { action: "auth.sign_out", actorId: h.user("Bilal Okafor").oid } })).toBe(1);
+      expect(await h.db.auditEvent.count({ where: { action: "auth.sign_out", actorOid: h.user("Bilal Okafor").oid } })).toBe(1);
     });
   });
 }

@@ -1,35 +1,41 @@
 import { NextResponse } from "next/server";
 import { z } from "zod";
-import { completeSignIn, recordRejectedToken } from "@/lib/auth/complete-sign-in";
+import { completeSignIn, recordRejectedToken } from "@/lib/sessions/complete-sign-in";
 import { sealSession, sessionCookieName, sessionCookieOptions } from "@/lib/auth/session-cookie";
 import { NONCE_COOKIE, nonceCookieOptions, readNonce } from "@/lib/auth/sign-in-nonce";
-import { signInRateLimiter } from "@/lib/auth/sign-in-rate-limit";
+import { signInRateLimiter } from "@/lib/http/sign-in-rate-limit";
 import { TokenRejectedError } from "@/lib/auth/token-rejected-error";
+import { resolveOverageGroups } from "@/lib/auth/graph-groups";
 import { verifyIdToken } from "@/lib/auth/verify-id-token";
 import { getDb } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
-import { clientIp } from "@/lib/http/rate-limit";
+import { clientAddressOf } from "@/lib/http/client-address";
 import { correlationIdOf, errorResponse } from "@/lib/http/route-response";
 import { assertSameOrigin } from "@/lib/http/same-origin";
 
 export const dynamic = "force-dynamic";
 
-const bodySchema = z.object({ idToken: z.string().min(1).max(16_384) });
+const bodySchema = z.object({
+  idToken: z.string().min(1).max(16_384),
+  /** Only on groups overage: the person's Microsoft Graph token (GroupMember.Read.All), used once and never stored. */
+  graphAccessToken: z.string().min(1).max(16_384).regex(/^[\w.-]+$/).optional(),
+});
 
 /**
  * Step 2 of sign-in: the page posts the id_token MSAL received, once. It is verified here (never
  * trusted from the browser), then exchanged for our own session cookie. The nonce cookie is
- * cleared whatever the outcome, so each nonce serves a single attempt.
+ * cleared whatever the outcome, a refused Origin included, so each nonce serves a single attempt;
+ * that is why this route maps its own errors (errorResponse) instead of going through publicRoute.
  */
 export async function POST(request: Request) {
   const correlationId = correlationIdOf(request.headers);
-  const meta = { correlationId, ip: clientIp(request.headers) };
+  const meta = { correlationId, ip: clientAddressOf(request.headers) };
   let res: NextResponse | Response;
   try {
     assertSameOrigin(request.headers);
-    signInRateLimiter.enforce(request.headers);
+    await signInRateLimiter.enforce(request.headers);
     const body = bodySchema.safeParse(await request.json().catch(() => null));
-    if (!body.success) throw new AppError("invalid_input", "Send the id_token as JSON: { idToken }.");
+    if (!body.success) throw new AppError("invalid_input", "Send the id_token as JSON: { idToken, graphAccessToken? }.");
     const nonce = await readNonce(request);
     let identity;
     try {
@@ -38,8 +44,9 @@ export async function POST(request: Request) {
       if (error instanceof TokenRejectedError) await recordRejectedToken(getDb(), body.data.idToken, error.reason, meta);
       throw error;
     }
-    const session = await completeSignIn(getDb(), identity, meta);
-    const ok = NextResponse.json({ user: { name: session.name, roles: session.roles } }, { headers: { "Cache-Control": "no-store" } });
+    if (identity.groups === undefined) identity = { ...identity, groups: await resolveOverageGroups(body.data.graphAccessToken) };
+    const { session, roles } = await completeSignIn(getDb(), identity, meta);
+    const ok = NextResponse.json({ user: { name: session.name, roles } }, { headers: { "Cache-Control": "no-store" } });
     ok.cookies.set(sessionCookieName(), await sealSession(session), sessionCookieOptions());
     res = ok;
   } catch (error) {

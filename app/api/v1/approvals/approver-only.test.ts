@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it, vi } from "vitest";
-import { readyFeed, submittedRequest, uniqueSuffix } from "@/lib/approvals/test-fixtures/approval-fixtures";
-import { appRequest, APP_URL, sessionCookieFor, useAuthHarness } from "@/lib/testing/auth-harness";
-import { testProviders } from "@/lib/testing/test-database";
+import { readyFeed, submittedRequest, uniqueSuffix } from "@/testing/approval-fixtures";
+import { appRequest, APP_URL, sessionCookieFor, useAuthHarness } from "@/testing/auth-harness";
+import { testProviders } from "@/testing/test-database";
 
 // Server actions read the request through next/headers; outside Next, give them this one.
 const request = vi.hoisted(() => ({ cookie: "", origin: "" as string | null }));
@@ -48,8 +48,8 @@ for (const provider of testProviders()) {
       const cookie = await sessionCookieFor(h, "Alice Chen");
       const before = await snapshot();
       const decision = await import("./requests/[id]/decision/route");
-      const revocation = await import("../upstreams/[id]/revocation/route");
-      const reachability = await import("../upstreams/[id]/reachability/route");
+      const revocation = await import("@/app/api/v1/upstreams/[id]/revocation/route");
+      const reachability = await import("@/app/api/v1/upstreams/[id]/reachability/route");
       const queue = await import("./route");
       const calls = [
         decision.POST(appRequest(`/api/v1/approvals/requests/${requestId}/decision`, { method: "POST", cookie, body: { decision: "approve", reason: "Approve my own" } }), { params: Promise.resolve({ id: requestId }) }),
@@ -64,8 +64,8 @@ for (const provider of testProviders()) {
     it("server actions: a Requester gets 403 from decideRequest, revokeUpstream and setTwoPersonRule; an Approver from setTwoPersonRule", async () => {
       const before = await snapshot();
       request.cookie = await sessionCookieFor(h, "Bilal Okafor");
-      const approvals = await import("@/app/(portal)/approvals/actions");
-      const admin = await import("@/app/(portal)/admin/actions");
+      const approvals = await import("@/lib/actions/approvals");
+      const admin = await import("@/lib/actions/admin");
       expect((await approvals.decideRequestAction({ requestId, decision: "approve", reason: "please" })).serverError).toMatchObject({ code: "forbidden", status: 403 });
       expect((await approvals.revokeUpstreamAction({ upstreamId, reason: "please" })).serverError).toMatchObject({ code: "forbidden", status: 403 });
       expect((await admin.setTwoPersonRuleAction({ enabled: true })).serverError).toMatchObject({ code: "forbidden", status: 403 });
@@ -81,13 +81,13 @@ for (const provider of testProviders()) {
       expect((await call()).status).toBe(200);
       expect((await call()).status).toBe(409);
       request.cookie = cookie;
-      const { revokeUpstreamAction } = await import("@/app/(portal)/approvals/actions");
+      const { revokeUpstreamAction } = await import("@/lib/actions/approvals");
       expect((await revokeUpstreamAction({ upstreamId, reason: "Policy change" })).data).toMatchObject({ status: "revoked", flaggedFeeds: 1 });
     });
 
     it("an Admin toggles the two-person rule through the action", async () => {
       request.cookie = await sessionCookieFor(h, "Dmitri Ivanov");
-      const { setTwoPersonRuleAction } = await import("@/app/(portal)/admin/actions");
+      const { setTwoPersonRuleAction } = await import("@/lib/actions/admin");
       expect((await setTwoPersonRuleAction({ enabled: true })).data).toEqual({ enabled: true, changed: true });
       expect((await setTwoPersonRuleAction({ enabled: false })).data).toEqual({ enabled: false, changed: true });
       expect(await h.db.auditEvent.count({ where: { action: "config.changed" } })).toBeGreaterThanOrEqual(2);

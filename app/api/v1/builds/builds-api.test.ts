@@ -4,10 +4,10 @@ import { Ajv2020 } from "ajv/dist/2020";
 import addFormats from "ajv-formats";
 import { generateKeyPair } from "jose";
 import { beforeAll, describe, expect, it } from "vitest";
-import { seedFleet, seedLargeLog } from "@/lib/builds/test-fixtures/seed-builds";
+import { seedFleet, seedLargeLog } from "@/testing/seed-builds";
 import { resetEnvCache } from "@/lib/env";
-import { appRequest, sessionCookieFor, signIdToken, useAuthHarness } from "@/lib/testing/auth-harness";
-import { testProviders } from "@/lib/testing/test-database";
+import { appRequest, sessionCookieFor, signIdToken, useAuthHarness } from "@/testing/auth-harness";
+import { testProviders } from "@/testing/test-database";
 
 type Handler = (request: Request, context: { params: Promise<{ id: string }> }) => Promise<Response>;
 const CLIENT_ID = "3f5a7c9e-0d1b-4c2e-8f6a-0000feed0001";
@@ -197,7 +197,16 @@ for (const provider of testProviders()) {
       const bad = await (await list())(appRequest("/api/v1/builds?status=EXPLODED", { cookie: alice }));
       expect(bad.status).toBe(400);
       expectSchema("Error", await bad.json());
-      expect(Object.keys(openapi.paths)).toEqual(["/api/v1/builds", "/api/v1/builds/{id}", "/api/v1/builds/{id}/log", "/api/v1/builds/{id}/log/stream"]);
+      // Dates and cursors are parsed for real: shape-valid nonsense is a 400 naming the parameter, not a 500.
+      const nonsense = Buffer.from("99999999999999999.abc").toString("base64url");
+      for (const [query, field] of [["from=2026-99-99", "from"], ["to=2026-02-30", "to"], ["cursor=%25%25%25", "cursor"], [`cursor=${nonsense}`, "cursor"], ["from=2026-11-20&to=2026-11-10", "to"]] as const) {
+        const answer = await (await list())(appRequest(`/api/v1/builds?${query}`, { cookie: alice }));
+        expect(answer.status, query).toBe(400);
+        const error = (await answer.json()) as { error: { message: string } };
+        expect(error.error.message, query).toMatch(new RegExp(`^Query parameter ${field} `));
+      }
+      // openapi.test.ts checks the document covers every route; here, that the builds API is in it.
+      expect(Object.keys(openapi.paths)).toEqual(expect.arrayContaining(["/api/v1/builds", "/api/v1/builds/{id}", "/api/v1/builds/{id}/log", "/api/v1/builds/{id}/log/stream"]));
     });
 
     function accessClaims(extra: Record<string, unknown>) {

@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it, vi } from "vitest";
-import { validState } from "@/lib/requests/request-test-fixtures";
-import { appRequest, APP_URL, sessionCookieFor, useAuthHarness } from "@/lib/testing/auth-harness";
-import { testProviders } from "@/lib/testing/test-database";
+import { validState } from "@/testing/request-fixtures";
+import { appRequest, APP_URL, sessionCookieFor, useAuthHarness } from "@/testing/auth-harness";
+import { testProviders } from "@/testing/test-database";
 import type { WizardState } from "@/lib/validation/request-wizard";
 
 // Server actions read the request through next/headers; outside Next, give them this one.
@@ -76,7 +76,7 @@ for (const provider of testProviders()) {
       ["file:///etc/passwd", (s) => ({ ...s, proposedUpstreams: [{ ...s.proposedUpstreams[0]!, url: "file:///etc/passwd" }] }), /must use https/],
       ["http://169.254.169.254/", (s) => ({ ...s, proposedUpstreams: [{ ...s.proposedUpstreams[0]!, url: "http://169.254.169.254/" }] }), /must use https/],
       ["a repository name with ../", (s) => ({ ...s, proposedUpstreams: [{ ...s.proposedUpstreams[0]!, name: "../repo" }] }), /name: must be 2–41 lower-case/],
-      ["an environment name with a newline", (s) => ({ ...s, environments: [{ ...s.environments[0]!, name: "env\nname" }] }), /Environment 1, name: must be/],
+      ["an environment name with a newline", (s) => ({ ...s, environments: [{ ...s.environments[0]!, name: "env\nname" }] }), /Environment 1, name: contains a line break or control character/],
     ];
     for (const [label, mutate, message] of malicious) {
       it(`REST and action both refuse ${label}: 400 with the reason, nothing submitted or proposed`, async () => {
@@ -91,7 +91,7 @@ for (const provider of testProviders()) {
         expect(body.error.message).toMatch(message);
         expect(body.issues.length).toBeGreaterThan(0);
 
-        const { submitRequestAction } = await import("@/app/(portal)/requests/actions");
+        const { submitRequestAction } = await import("@/lib/actions/requests");
         const result = await submitRequestAction({ requestId: id });
         expect(result.data).toMatchObject({ ok: false, message: expect.stringMatching(message) });
         expect(await snapshot()).toEqual(before);
@@ -114,7 +114,7 @@ for (const provider of testProviders()) {
         expect((await POST(appRequest(`/api/v1/requests/${id}/${verb}`, { method: "POST", cookie: bilal }), params(id))).status).toBe(404);
       }
       request.cookie = bilal;
-      const { cancelRequestAction } = await import("@/app/(portal)/requests/actions");
+      const { cancelRequestAction } = await import("@/lib/actions/requests");
       expect((await cancelRequestAction({ requestId: id })).serverError).toMatchObject({ status: 404 });
       expect(await h.db.feedRequest.findUniqueOrThrow({ where: { id } })).toEqual(before);
     });
@@ -126,7 +126,7 @@ for (const provider of testProviders()) {
       const { GET: list } = await import("./route");
       expect((await list(appRequest("/api/v1/requests", { cookie: carmen }))).status).toBe(403);
       request.cookie = carmen;
-      const { saveDraftAction } = await import("@/app/(portal)/requests/actions");
+      const { saveDraftAction } = await import("@/lib/actions/requests");
       expect((await saveDraftAction({ state: await validState(h.db) })).serverError).toMatchObject({ code: "forbidden", status: 403 });
       expect(await snapshot()).toEqual(before);
     });
@@ -137,7 +137,7 @@ for (const provider of testProviders()) {
       expect((await POST(appRequest("/api/v1/requests", { method: "POST", cookie: alice, origin: "https://evil.example", body: await validState(h.db) }))).status).toBe(403);
       expect((await POST(appRequest("/api/v1/requests", { method: "POST", body: await validState(h.db) }))).status).toBe(401);
       request.origin = "https://evil.example";
-      const { saveDraftAction } = await import("@/app/(portal)/requests/actions");
+      const { saveDraftAction } = await import("@/lib/actions/requests");
       expect((await saveDraftAction({ state: await validState(h.db) })).serverError).toMatchObject({ code: "cross_origin" });
       expect(await snapshot()).toEqual(before);
     });

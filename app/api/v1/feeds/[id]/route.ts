@@ -1,13 +1,7 @@
-import { requireUser } from "@/lib/auth/require-user";
-import { getDb } from "@/lib/db/client";
 import { getFeed } from "@/lib/feeds/get-feed";
-import { respond } from "@/lib/http/route-response";
+import { apiRoute, idPath } from "@/lib/http/api-route";
 
 export const dynamic = "force-dynamic";
 
-export async function GET(request: Request, { params }: { params: Promise<{ id: string }> }) {
-  return respond(request, async () => {
-    const user = await requireUser(request);
-    return Response.json(await getFeed(getDb(), user, (await params).id), { headers: { "Cache-Control": "no-store" } });
-  });
-}
+/** GET — one feed of the caller's teams (any for Admins); another team's is 404. */
+export const GET = apiRoute({ params: idPath }, async ({ db, user, params }) => getFeed(db, user, params.id));

@@ -1,13 +1,7 @@
-import { requireUser } from "@/lib/auth/require-user";
-import { getDb } from "@/lib/db/client";
-import { respond } from "@/lib/http/route-response";
+import { apiRoute, idPath } from "@/lib/http/api-route";
 import { getTeam } from "@/lib/teams/get-team";
 
 export const dynamic = "force-dynamic";
 
-export async function GET(request: Request, { params }: { params: Promise<{ id: string }> }) {
-  return respond(request, async () => {
-    const user = await requireUser(request);
-    return Response.json(await getTeam(getDb(), user, (await params).id), { headers: { "Cache-Control": "no-store" } });
-  });
-}
+/** GET — a team of the caller's (any for Admins) with its members and feed count; another team's is 404. */
+export const GET = apiRoute({ params: idPath }, async ({ db, user, params }) => getTeam(db, user, params.id));

@@ -1,9 +1,8 @@
-import { requireApiUser } from "@/lib/auth/require-api-user";
 import { readBuildLog } from "@/lib/builds/build-log";
 import { findVisibleBuild } from "@/lib/builds/get-build";
 import { parseByteRange } from "@/lib/builds/parse-byte-range";
-import { getDb } from "@/lib/db/client";
-import { respond } from "@/lib/http/route-response";
+import type { PrismaClient } from "@/lib/db/client";
+import { apiRoute, idPath } from "@/lib/http/api-route";
 
 export const dynamic = "force-dynamic";
 
@@ -12,34 +11,31 @@ export const dynamic = "force-dynamic";
  * 50 MB log is never held whole. Honours one `Range: bytes=…` (206 / 416); `?download=1` makes it
  * an attachment. A running build's log only grows, so earlier ranges never change.
  */
-export async function GET(request: Request, { params }: { params: Promise<{ id: string }> }) {
-  return respond(request, async () => {
-    const user = await requireApiUser(request);
-    const build = await findVisibleBuild(getDb(), user, (await params).id);
-    const size = build.logBytes;
-    const range = parseByteRange(request.headers.get("range"), size);
-    const headers = new Headers({
-      "Accept-Ranges": "bytes",
-      "Cache-Control": "no-store",
-      "Content-Type": "text/plain; charset=utf-8",
-      "X-Content-Type-Options": "nosniff",
-    });
-    if (new URL(request.url).searchParams.get("download") === "1") {
-      headers.set("Content-Disposition", `attachment; filename="${build.environmentName.replace(/[^\w.-]/g, "_")}-build-${build.id}.log"`);
-    }
-    if (range === "unsatisfiable") {
-      headers.set("Content-Range", `bytes */${size}`);
-      return new Response(null, { status: 416, headers });
-    }
-    const { start, end } = range ?? { start: 0, end: size };
-    headers.set("Content-Length", String(end - start));
-    if (range) headers.set("Content-Range", `bytes ${start}-${end - 1}/${size}`);
-    return new Response(streamLog(build.id, start, end), { status: range ? 206 : 200, headers });
+export const GET = apiRoute({ params: idPath }, async ({ db, user, params, request, searchParams }) => {
+  const build = await findVisibleBuild(db, user, params.id);
+  const size = build.logBytes;
+  const range = parseByteRange(request.headers.get("range"), size);
+  const headers = new Headers({
+    "Accept-Ranges": "bytes",
+    "Cache-Control": "no-store",
+    "Content-Type": "text/plain; charset=utf-8",
+    "X-Content-Type-Options": "nosniff",
   });
-}
+  if (searchParams.get("download") === "1") {
+    headers.set("Content-Disposition", `attachment; filename="${build.environmentName.replace(/[^\w.-]/g, "_")}-build-${build.id}.log"`);
+  }
+  if (range === "unsatisfiable") {
+    headers.set("Content-Range", `bytes */${size}`);
+    return new Response(null, { status: 416, headers });
+  }
+  const { start, end } = range ?? { start: 0, end: size };
+  headers.set("Content-Length", String(end - start));
+  if (range) headers.set("Content-Range", `bytes ${start}-${end - 1}/${size}`);
+  return new Response(streamLog(db, build.id, start, end), { status: range ? 206 : 200, headers });
+});
 
-function streamLog(buildId: string, start: number, end: number): ReadableStream<Uint8Array> {
-  const chunks = readBuildLog(getDb(), buildId, start, end);
+function streamLog(db: PrismaClient, buildId: string, start: number, end: number): ReadableStream<Uint8Array> {
+  const chunks = readBuildLog(db, buildId, start, end);
   // Pull-based: the next rows are read only when the client has taken the previous ones.
   return new ReadableStream<Uint8Array>({
     async pull(controller) {

@@ -1,18 +1,7 @@
-import { requireUser } from "@/lib/auth/require-user";
-import { getDb } from "@/lib/db/client";
-import { respond } from "@/lib/http/route-response";
-import { assertSameOrigin } from "@/lib/http/same-origin";
+import { apiRoute, requestPath } from "@/lib/http/api-route";
 import { cancelRequest } from "@/lib/requests/cancel-request";
-import { NO_STORE, readRequestId } from "@/lib/requests/route-helpers";
 
 export const dynamic = "force-dynamic";
 
 /** POST — Cancels a request of the caller's team (Requesters and Admins); 409 when its state does not allow it. */
-export async function POST(request: Request, { params }: { params: Promise<{ id: string }> }) {
-  return respond(request, async (correlationId) => {
-    assertSameOrigin(request.headers);
-    const user = await requireUser(request);
-    const requestId = await readRequestId(params);
-    return Response.json(await cancelRequest(getDb(), user, { requestId }, correlationId), { headers: NO_STORE });
-  });
-}
+export const POST = apiRoute({ params: requestPath }, async ({ db, user, params, correlationId }) => cancelRequest(db, user, { requestId: params.id }, correlationId));

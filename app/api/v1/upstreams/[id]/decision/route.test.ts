@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it, vi } from "vitest";
-import { appRequest, APP_URL, sessionCookieFor, useAuthHarness } from "@/lib/testing/auth-harness";
-import { testProviders } from "@/lib/testing/test-database";
+import { appRequest, APP_URL, sessionCookieFor, useAuthHarness } from "@/testing/auth-harness";
+import { testProviders } from "@/testing/test-database";
 
 // Server actions read the request through next/headers; outside Next, give them this one.
 const request = vi.hoisted(() => ({ cookie: "", origin: "" as string | null }));
@@ -54,7 +54,7 @@ for (const provider of testProviders()) {
     it("a Requester calling the server action directly gets 403 and the database is unchanged", async () => {
       const before = await snapshot();
       request.cookie = await sessionCookieFor(h, "Bilal Okafor");
-      const { decideUpstreamAction } = await import("@/app/(portal)/approvals/actions");
+      const { decideUpstreamAction } = await import("@/lib/actions/approvals");
       const result = await decideUpstreamAction({ upstreamId, decision: "approve", reason: "I would like this" });
       expect(result.serverError).toMatchObject({ code: "forbidden", status: 403 });
       expect(result.data).toBeUndefined();
@@ -65,7 +65,7 @@ for (const provider of testProviders()) {
       const before = await snapshot();
       expect((await callRoute(undefined)).status).toBe(401);
       request.cookie = "feedgate-session=forged.value.that.is.not.a.jwe";
-      const { decideUpstreamAction } = await import("@/app/(portal)/approvals/actions");
+      const { decideUpstreamAction } = await import("@/lib/actions/approvals");
       expect((await decideUpstreamAction({ upstreamId, decision: "approve", reason: "Anonymous" })).serverError).toMatchObject({ status: 401 });
       expect(await snapshot()).toEqual(before);
     });
@@ -76,7 +76,7 @@ for (const provider of testProviders()) {
       expect((await callRoute(cookie, "https://evil.example")).status).toBe(403);
       request.cookie = cookie;
       request.origin = "https://evil.example";
-      const { decideUpstreamAction } = await import("@/app/(portal)/approvals/actions");
+      const { decideUpstreamAction } = await import("@/lib/actions/approvals");
       expect((await decideUpstreamAction({ upstreamId, decision: "approve", reason: "Cross-site" })).serverError).toMatchObject({ code: "cross_origin", status: 403 });
       expect(await snapshot()).toEqual(before);
     });
@@ -87,16 +87,16 @@ for (const provider of testProviders()) {
       const res = await callRoute(cookie);
       expect(res.status).toBe(200);
       const after = await snapshot();
-      expect(after.upstream).toMatchObject({ status: "approved", decidedById: carmen.oid, decisionReason: "Looks fine to me" });
-      expect(await h.db.approval.count({ where: { subjectId: upstreamId, approverId: carmen.oid, decision: "approve" } })).toBe(1);
+      expect(after.upstream).toMatchObject({ status: "approved", decidedByOid: carmen.oid, decisionReason: "Looks fine to me" });
+      expect(await h.db.approval.count({ where: { subjectId: upstreamId, approverOid: carmen.oid, decision: "approve" } })).toBe(1);
       const event = await h.db.auditEvent.findFirstOrThrow({ where: { action: "upstream.approved", targetId: upstreamId } });
-      expect(event).toMatchObject({ actorId: carmen.oid, before: { status: "proposed" }, after: { status: "approved", reason: "Looks fine to me" } });
+      expect(event).toMatchObject({ actorOid: carmen.oid, before: { status: "proposed" }, after: { status: "approved", reason: "Looks fine to me" } });
       expect((await callRoute(cookie)).status).toBe(409);
     });
 
     it("an Approver can decline through the server action", async () => {
       request.cookie = await sessionCookieFor(h, "Dmitri Ivanov");
-      const { decideUpstreamAction } = await import("@/app/(portal)/approvals/actions");
+      const { decideUpstreamAction } = await import("@/lib/actions/approvals");
       const result = await decideUpstreamAction({ upstreamId, decision: "decline", reason: "Not maintained" });
       expect(result.data).toMatchObject({ status: "declined" });
       expect((await snapshot()).upstream.status).toBe("declined");

@@ -4,9 +4,9 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
-import { readyFeed } from "@/lib/approvals/test-fixtures/approval-fixtures";
-import { appRequest, sessionCookieFor, useAuthHarness } from "@/lib/testing/auth-harness";
-import { testProviders } from "@/lib/testing/test-database";
+import { readyFeed } from "@/testing/approval-fixtures";
+import { appRequest, sessionCookieFor, useAuthHarness } from "@/testing/auth-harness";
+import { testProviders } from "@/testing/test-database";
 
 for (const provider of testProviders()) {
   describe(`feed configuration downloads (${provider})`, () => {

@@ -1,0 +1,17 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { z } from "zod";
+import { retryBuild } from "@/lib/requests/retry-build";
+import { getDb } from "@/lib/db/client";
+import { actionClient } from "@/lib/actions/safe-action";
+
+export const retryBuildAction = actionClient
+  .metadata({ action: "retryBuild", roles: ["Feedgate.Requester", "Feedgate.Admin"] })
+  .inputSchema(z.object({ buildId: z.string().min(1).max(64) }))
+  .action(async ({ parsedInput, ctx }) => {
+    const result = await retryBuild(getDb(), ctx.user, parsedInput.buildId, ctx.correlationId);
+    revalidatePath("/builds");
+    revalidatePath(`/builds/${parsedInput.buildId}`);
+    return result;
+  });

@@ -1,5 +1,0 @@
-import { env } from "@/lib/env";
-import { RateLimiter } from "@/lib/http/rate-limit";
-
-/** Shared by the nonce and token-exchange routes: both are steps of one sign-in. */
-export const signInRateLimiter = new RateLimiter(() => env.SIGN_IN_RATE_LIMIT_PER_MINUTE);
