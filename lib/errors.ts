@@ -57,6 +57,17 @@ export class NotFoundError extends AppError {
   }
 }
 
+/** Bad input on a form, one message per field, for the form to place beside each field; nothing was changed. */
+export class FieldError extends AppError {
+  constructor(
+    code: "invalid_input" | "conflict",
+    readonly fields: Record<string, string>,
+    message = Object.entries(fields).map(([field, text]) => `${field}: ${text}`).join("; "),
+  ) {
+    super(code, message);
+  }
+}
+
 export function isAppError(error: unknown): error is AppError {
   return error instanceof AppError;
 }

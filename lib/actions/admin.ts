@@ -6,6 +6,8 @@ import { getDb } from "@/lib/db/client";
 import { actionClient } from "@/lib/actions/safe-action";
 import { endAllSessions } from "@/lib/sessions/end-session";
 import { setTwoPersonRule } from "@/lib/settings/two-person-rule";
+import { createTeam, updateTeam } from "@/lib/teams/admin-teams";
+import { createTeamSchema, updateTeamActionSchema } from "@/lib/validation/admin-teams";
 import { twoPersonRuleSchema } from "@/lib/validation/settings";
 
 export const setTwoPersonRuleAction = actionClient
@@ -26,4 +28,24 @@ export const signOutUserEverywhereAction = actionClient
     const result = await endAllSessions(getDb(), ctx.user, parsedInput.userId, { correlationId: ctx.correlationId });
     revalidatePath("/admin");
     return result;
+  });
+
+/** An Admin creates a team mapped to Entra groups; conflicts come back per field. */
+export const createTeamAction = actionClient
+  .metadata({ action: "createTeam", roles: ["Feedgate.Admin"] })
+  .inputSchema(createTeamSchema)
+  .action(async ({ parsedInput, ctx }) => {
+    const team = await createTeam(getDb(), ctx.user, parsedInput, ctx.correlationId);
+    revalidatePath("/admin/teams");
+    return team;
+  });
+
+/** An Admin changes a team's name, slug, groups or settings. */
+export const updateTeamAction = actionClient
+  .metadata({ action: "updateTeam", roles: ["Feedgate.Admin"] })
+  .inputSchema(updateTeamActionSchema)
+  .action(async ({ parsedInput: { id, ...input }, ctx }) => {
+    const team = await updateTeam(getDb(), ctx.user, id, input, ctx.correlationId);
+    revalidatePath("/admin/teams");
+    return team;
   });

@@ -6,7 +6,7 @@ import { z } from "zod";
 import { requireRole } from "@/lib/auth/require-role";
 import { requireUser } from "@/lib/auth/require-user";
 import { ROLES } from "@/lib/auth/roles";
-import { isAppError } from "@/lib/errors";
+import { FieldError, isAppError } from "@/lib/errors";
 import { correlationIdOf } from "@/lib/http/route-response";
 import { assertSameOrigin } from "@/lib/http/same-origin";
 import { getLogger } from "@/lib/logger";
@@ -17,6 +17,8 @@ export interface ActionError {
   status: number;
   message: string;
   correlationId: string;
+  /** Per-field messages when the input was refused field by field (FieldError). */
+  fields?: Record<string, string>;
 }
 
 /**
@@ -28,6 +30,7 @@ export const actionClient = createSafeActionClient({
   defineMetadataSchema: () => z.object({ action: z.string(), roles: z.array(z.enum(ROLES)).min(1) }),
   handleServerError: (error, { ctx }): ActionError => {
     const correlationId = "correlationId" in ctx && typeof ctx.correlationId === "string" ? ctx.correlationId : randomUUID();
+    if (error instanceof FieldError) return { code: error.code, status: error.status, message: error.message, correlationId, fields: error.fields };
     if (isAppError(error)) return { code: error.code, status: error.status, message: error.message, correlationId };
     getLogger().error({ err: error, correlationId }, "server action failed");
     return { code: "internal", status: 500, message: "Something went wrong on our side. Quote the correlation id if you contact the platform team.", correlationId };

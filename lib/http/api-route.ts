@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { ActingUser } from "@/lib/auth/acting-user";
 import { requireApiUser } from "@/lib/http/require-api-user";
 import { getDb, type PrismaClient } from "@/lib/db/client";
-import { AppError, NotFoundError } from "@/lib/errors";
+import { AppError, FieldError, NotFoundError } from "@/lib/errors";
 import { requestIdSchema } from "@/lib/validation/request-id";
 import { correlationIdOf, errorResponse } from "./route-response";
 import { assertSameOrigin, isSafeMethod } from "./same-origin";
@@ -118,7 +118,15 @@ async function readBody<P, B>(request: Request, options: ApiRouteOptions<P, B>, 
   // Routes without a body schema ignore whatever was sent; B is then undefined.
   if (!options.body) return undefined as B;
   const input = options.body.safeParse({ ...(await readJsonObject(request)), ...options.bodyFromPath?.(params) });
-  if (!input.success) throw new AppError("invalid_input", input.error.issues[0]?.message ?? "The request body is not valid.");
+  if (!input.success) {
+    // The first problem is the message (as it always was); every field's first problem rides along.
+    const fields: Record<string, string> = {};
+    for (const issue of input.error.issues) {
+      const key = issue.path.map(String).join(".") || "body";
+      fields[key] ??= issue.message;
+    }
+    throw new FieldError("invalid_input", fields, input.error.issues[0]?.message ?? "The request body is not valid.");
+  }
   return input.data;
 }
 

@@ -1,6 +1,6 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
-import { isAppError } from "@/lib/errors";
+import { FieldError, isAppError } from "@/lib/errors";
 import { getLogger } from "@/lib/logger";
 import { RequestValidationError } from "@/lib/requests/request-validation-error";
 
@@ -19,7 +19,8 @@ export function errorResponse(error: unknown, correlationId: string): Response {
   const headers = { "Cache-Control": "no-store", "x-correlation-id": correlationId };
   if (isAppError(error)) {
     const issues = error instanceof RequestValidationError ? { issues: error.issues } : {};
-    return Response.json({ error: { code: error.code, message: error.message }, ...issues, correlationId }, { status: error.status, headers });
+    const fields = error instanceof FieldError ? { fields: error.fields } : {};
+    return Response.json({ error: { code: error.code, message: error.message, ...fields }, ...issues, correlationId }, { status: error.status, headers });
   }
   getLogger().error({ err: error, correlationId }, "request failed");
   return Response.json(

@@ -3,19 +3,12 @@ import type { ActingUser } from "@/lib/auth/acting-user";
 import { requireRole } from "@/lib/auth/require-role";
 import { recordAuditEvent } from "@/lib/audit/record-audit-event";
 import type { PrismaClient } from "@/lib/db/client";
-import { AppError, NotFoundError } from "@/lib/errors";
+import { FieldError, NotFoundError } from "@/lib/errors";
 import type { CreateTeamInput, UpdateTeamInput } from "@/lib/validation/admin-teams";
 import { cidrsOverlap } from "./address-pool";
 
 /** Bad input on the team form: one message per field; nothing was changed. */
-export class TeamFieldError extends AppError {
-  constructor(
-    code: "invalid_input" | "conflict",
-    readonly fields: Record<string, string>,
-  ) {
-    super(code, Object.entries(fields).map(([field, message]) => `${field}: ${message}`).join("; "));
-  }
-}
+export class TeamFieldError extends FieldError {}
 
 export interface AdminTeamView {
   id: string;

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { AdminNav } from "@/components/admin/admin-nav";
 import { AccessDenied } from "@/components/auth/access-denied";
 import { AuditTrail } from "@/components/admin/audit-trail";
 import { PackageBlocksPanel } from "@/components/admin/package-blocks";
@@ -29,6 +30,7 @@ export default async function AdminPage({ searchParams }: { searchParams: Search
   return (
     <>
       <PageHeader title="Admin" description="Feed hosts, workspaces, teams, settings and the audit trail." />
+      <AdminNav />
       <section aria-labelledby="settings-heading" className="mb-8 rounded-xl border border-slate-200 bg-white p-6 shadow-sm">
         <h2 id="settings-heading" className="mb-4 text-base font-semibold">Settings</h2>
         <TwoPersonRuleToggle enabled={isTwoPersonRule} />
@@ -52,10 +54,10 @@ export default async function AdminPage({ searchParams }: { searchParams: Search
       <PackageBlocksPanel user={user} />
       <div className="mt-8">
         <EmptyState
-          title="Administration is on its way"
-          points={["Feed hosts and their credential references", "Registered workspaces and networks", "Teams and members", "Settings"]}
+          title="Feed hosts and workspaces are on their way"
+          points={["Feed hosts and their credential references", "Registered workspaces and networks"]}
         >
-          Admins will manage feed hosts, registered workspaces, teams and settings here.
+          Admins will register feed hosts and discover workspaces here. Teams and their Entra groups are under Teams.
         </EmptyState>
       </div>
     </>

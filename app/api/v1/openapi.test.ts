@@ -188,6 +188,45 @@ for (const provider of testProviders()) {
       });
     }
 
+    for (const kind of KINDS) {
+      it(`${kind}: Admins create and change teams, field by field; everyone else gets 403 and nothing changes`, async () => {
+        const [dmitri, carmen, alice] = [as.dmitri[kind], as.carmen[kind], as.alice[kind]];
+        const slug = `docs-${uniqueSuffix()}`;
+        const group = crypto.randomUUID();
+        const created = await api.call("POST", "/api/v1/admin/teams", { as: dmitri, body: { slug, name: `Docs ${slug}`, groupIds: [group.toUpperCase()], defaultRegion: "westeurope" } });
+        expect(created.status).toBe(201);
+        const team = created.body as { id: string; groupIds: string[]; addressPool: string | null };
+        expect(team).toMatchObject({ groupIds: [group], addressPool: null });
+        const again = await api.call("POST", "/api/v1/admin/teams", { as: dmitri, body: { slug, name: `Other ${slug}` } });
+        expect(again.status).toBe(409);
+        expect(again.body).toMatchObject({ error: { code: "conflict", fields: { slug: `${slug} is already another team's slug` } } });
+        const bad = await api.call("POST", "/api/v1/admin/teams", { as: dmitri, body: { slug: `x-${slug}`, name: "Bad groups", groupIds: ["not-a-guid"], addressPool: "10.1.2.0/8" } });
+        expect(bad.status).toBe(400);
+        expect(Object.keys((bad.body as { error: { fields: Record<string, string> } }).error.fields).sort()).toEqual(["addressPool", "groupIds"]);
+        expect(await h.db.team.count({ where: { slug: `x-${slug}` } })).toBe(0);
+
+        const patched = await api.call("PATCH", `/api/v1/admin/teams/${team.id}`, { as: dmitri, body: { addressPool: `10.${100 + (KINDS.indexOf(kind) * 10)}.0.0/16`, groupIds: [] } });
+        expect(patched.status).toBe(200);
+        expect(patched.body).toMatchObject({ id: team.id, groupIds: [], defaultRegion: "westeurope" });
+        const clash = await api.call("PATCH", `/api/v1/admin/teams/${team.id}`, { as: dmitri, body: { name: "vision research" } });
+        expect(clash.status).toBe(409);
+        expect(clash.body).toMatchObject({ error: { fields: { name: "team vision already has this name" } } });
+        const audit = await h.db.auditEvent.findFirstOrThrow({ where: { action: "team.groups_changed", targetId: team.id } });
+        expect(audit).toMatchObject({ before: { groupIds: [group] }, after: { groupIds: [] } });
+        const list = await api.call("GET", "/api/v1/admin/teams", { as: dmitri });
+        expect((list.body as { teams: { slug: string }[] }).teams.map((t) => t.slug)).toContain(slug);
+
+        const before = await h.db.team.findUniqueOrThrow({ where: { id: team.id } });
+        for (const caller of [alice, carmen]) {
+          expect((await api.call("GET", "/api/v1/admin/teams", { as: caller })).status).toBe(403);
+          expect((await api.call("POST", "/api/v1/admin/teams", { as: caller, body: { slug: `y-${slug}`, name: "Not theirs" } })).status).toBe(403);
+          expect((await api.call("PATCH", `/api/v1/admin/teams/${team.id}`, { as: caller, body: { name: "Renamed by someone else" } })).status).toBe(403);
+        }
+        expect(await h.db.team.findUniqueOrThrow({ where: { id: team.id } })).toEqual(before);
+        expect(await h.db.team.count({ where: { slug: `y-${slug}` } })).toBe(0);
+      });
+    }
+
     it("401 for every operation without credentials or with a bearer token that does not verify", async () => {
       for (const { template, method, op } of operations) {
         for (const credential of [{ kind: "none" } as const, { kind: "bearer", token: "not-a-jwt" } as const, { kind: "bearer", token: "e30.e30.e30" } as const]) {
@@ -292,6 +331,8 @@ for (const provider of testProviders()) {
       if (operationId === "setUpstreamAllowList") return { allowList: ["numpy"], reason: "Probe list" };
       if (operationId === "reorderFeedUpstreams") return { upstreamIds: [MISSING] };
       if (operationId === "createDraft" || operationId === "saveDraft") return { teamId: ids.vision, title: "Probe" };
+      if (operationId === "createTeam") return { slug: `probe-${uniqueSuffix()}`, name: `Probe ${uniqueSuffix()}`, groupIds: [] };
+      if (operationId === "updateTeam") return { name: "Probe rename" };
       return undefined;
     }
   });
