@@ -12,7 +12,8 @@ export type ErrorCode =
   | "conflict"
   | "invalid_input"
   | "too_large"
-  | "rate_limited";
+  | "rate_limited"
+  | "cloud_unavailable";
 
 const STATUS: Record<ErrorCode, number> = {
   unauthenticated: 401,
@@ -24,6 +25,7 @@ const STATUS: Record<ErrorCode, number> = {
   invalid_input: 400,
   too_large: 413,
   rate_limited: 429,
+  cloud_unavailable: 502,
 };
 
 export class AppError extends Error {

@@ -77,6 +77,8 @@ export interface ArmClient {
    */
   listOperations(resourceGroup: string, name: string, options?: ReadOptions & { settled?: readonly ResourceOperation[] }): Promise<ResourceOperation[]>;
   cancelDeployment(resourceGroup: string, name: string): Promise<void>;
+  /** The address prefixes of a virtual network, by its id or one of its subnets' ids; undefined when ARM has no such network. */
+  getVirtualNetworkAddressSpace(vnetOrSubnetId: string): Promise<string[] | undefined>;
 }
 
 export interface ArmOptions {
@@ -173,6 +175,17 @@ export function createArmClient(options: ArmOptions): ArmClient {
       };
       await visit(name, 0);
       return out;
+    },
+    async getVirtualNetworkAddressSpace(vnetOrSubnetId) {
+      const vnetId = vnetOrSubnetId.replace(/\/subnets\/[^/]+$/i, "");
+      try {
+        const vnet = await resources.resources.getById(vnetId, "2023-04-01");
+        const prefixes = (vnet.properties as { addressSpace?: { addressPrefixes?: unknown } } | undefined)?.addressSpace?.addressPrefixes;
+        return Array.isArray(prefixes) ? prefixes.filter((p): p is string => typeof p === "string") : [];
+      } catch (error) {
+        if ((error as { statusCode?: number }).statusCode === 404) return undefined;
+        throw toCloudError(`reading virtual network ${vnetId.split("/").pop() ?? ""}`, error);
+      }
     },
     async cancelDeployment(resourceGroup, name) {
       await guard(`cancelling deployment ${name}`, () => deployments.deployments.cancel(resourceGroup, name));

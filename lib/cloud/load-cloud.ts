@@ -18,3 +18,15 @@ export function loadCloud(env: Env): Cloud {
     artifactsCredentialRef: env.AZURE_DEVOPS_CREDENTIAL_REF,
   });
 }
+
+let webCloud: { key: string; cloud: Cloud } | undefined;
+
+/**
+ * The portal's own Cloud, for the admin's reads of ARM (workspace discovery and registration).
+ * Built once per configuration; in embedded mode it follows the sandbox's endpoints.json.
+ */
+export function getWebCloud(env: Env): Cloud {
+  const key = env.AZURE_SUBSCRIPTION_ID ?? `sandbox:${sandboxEndpointsFile(env)}`;
+  if (webCloud?.key !== key) webCloud = { key, cloud: loadCloud(env) };
+  return webCloud.cloud;
+}

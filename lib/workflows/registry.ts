@@ -11,6 +11,7 @@ import { createProvisionRequestJob } from "@/lib/workflows/provision-request/def
 import { createSwitchProxiesOfflineJob } from "@/lib/workflows/switch-proxies-offline/definition";
 import { createSyncFeedPolicyJob } from "@/lib/workflows/sync-feed-policy/definition";
 import { createCheckFeedDriftJob } from "@/lib/workflows/check-feed-drift/definition";
+import { createCheckFeedHostJob } from "@/lib/workflows/check-feed-host/definition";
 
 export interface WorkflowDeps {
   db: PrismaClient;
@@ -21,5 +22,5 @@ export interface WorkflowDeps {
 }
 
 export function createJobDefinitions(deps: WorkflowDeps): JobDefinition[] {
-  return [createProvisionRequestJob(deps), createSwitchProxiesOfflineJob(deps), createSyncFeedPolicyJob(deps), createCheckFeedDriftJob(deps)];
+  return [createProvisionRequestJob(deps), createSwitchProxiesOfflineJob(deps), createSyncFeedPolicyJob(deps), createCheckFeedDriftJob(deps), createCheckFeedHostJob(deps)];
 }

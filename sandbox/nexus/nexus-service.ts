@@ -17,6 +17,9 @@ export { nexusErrorPage, nexusMessage, siestaFault } from "./nexus-wire";
 const NAME_PATTERN = /^[a-zA-Z0-9-][a-zA-Z0-9_.-]*$/;
 const NAME_MESSAGE = "Only letters, digits, underscores(_), hyphens(-), and dots(.) are allowed and may not start with underscore or dot.";
 
+/** What the sandbox Nexus says it is, as Nexus Repository 3 OSS does (`Server: Nexus/<version> (OSS)`). */
+export const SANDBOX_NEXUS_SERVER = "Nexus/3.94.0-02 (OSS)";
+
 export function createNexusService(upstream: Upstream, adminPassword: string): { router: Router; state: NexusState } {
   const state: NexusState = {
     repositories: new Map(),
@@ -29,7 +32,8 @@ export function createNexusService(upstream: Upstream, adminPassword: string): {
   const router = new Router();
   const R = "/service/rest";
 
-  router.add("GET", `${R}/v1/status`, () => ({ status: 200 }));
+  // Nexus names itself in the Server header of every answer; the status check is where clients read it.
+  router.add("GET", `${R}/v1/status`, () => ({ status: 200, headers: { server: SANDBOX_NEXUS_SERVER } }));
   router.add("GET", `${R}/v1/status/writable`, () => ({ status: 200 }));
   router.add("GET", `${R}/v1/status/check`, (req) =>
     withAdmin(state, req, () => ({

@@ -30,6 +30,12 @@ export async function runFeedRegistration(deps: ProvisionDeps, ctx: Ctx): Promis
   const { request } = await loadRequest(db, ctx);
   const infra = readStored(infraResultSchema, ctx.results.infrastructure, "infrastructure result");
   const host = await db.feedHost.findUniqueOrThrow({ where: { id: infra.hostId } });
+  // Disabled after the request picked it: a feed already registered there keeps working (this may
+  // be a resumed step), but no new feed is added to it.
+  if (host.status === "DISABLED") {
+    const existing = await db.feed.findFirst({ where: { teamId: request.teamId, hostId: host.id, name: toRepositoryName(request.team.slug, host.name) }, select: { id: true } });
+    if (!existing) throw new PermanentStepError(`Feed host ${host.name} was disabled by an admin after this request picked it; ask for another host and retry.`, { code: "feed_host_disabled" });
+  }
   // The order the request listed (and the approver saw) is the order the group asks its members in.
   const found = await db.upstreamSource.findMany({ where: { id: { in: ctx.payload.upstreamIds } } });
   const upstreams = ctx.payload.upstreamIds.flatMap((id) => found.filter((u) => u.id === id));

@@ -37,6 +37,7 @@ async function resolveWorkspace(deps: ProvisionDeps, ctx: Ctx, saved: InfraCheck
   if (payload.workspace.mode === "existing") {
     const found = await db.workspace.findFirst({ where: { id: payload.workspace.workspaceId, teamId: request.teamId } });
     if (!found) throw new PermanentStepError("The chosen workspace is not registered to this team any more.");
+    if (found.status === "MISSING") throw new PermanentStepError(`Workspace ${found.name} is no longer found in Azure; an admin sees it as missing. Pick another workspace, or ask an admin to check it.`, { code: "workspace_missing" });
     return { value: found };
   }
   if (saved.workspaceId) return { value: await db.workspace.findUniqueOrThrow({ where: { id: saved.workspaceId } }) };
@@ -142,8 +143,9 @@ async function deployNexusHost(deps: ProvisionDeps, ctx: Ctx, saved: InfraCheckp
 }
 
 /**
- * Only infrastructure picks the host of a NEW feed, so this is where a disabled host is refused;
- * feeds already on it (re-checks, config downloads, builds) never come through here.
+ * A disabled host takes no new feed: refused here when the step picks it, and again by feed
+ * registration when it was disabled in between. Feeds already on it (re-checks, config
+ * downloads, builds) never come through either.
  */
 function takesNewFeeds(host: FeedHost): FeedHost {
   if (host.status === "DISABLED") throw new PermanentStepError(`Feed host ${host.name} was disabled by an admin; choose another host and retry.`, { code: "feed_host_disabled" });

@@ -2,6 +2,7 @@ import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { retryBuild } from "@/lib/requests/retry-build";
+import { retryRequest } from "@/lib/requests/retry-request";
 import { actingUser } from "@/testing/approval-fixtures";
 import { enqueueJob } from "@/lib/jobs/enqueue-job";
 import { setUpSandboxWorld } from "@/testing/sandbox-world";
@@ -174,5 +175,42 @@ describe("provision-request against the sandbox cloud", () => {
     expect(stored.statusReason).toMatch(/^feed-registration: Nexus .* failed \(401\): Nexus refused the credentials/);
     // No retries burned on a 401: it cannot fix itself.
     expect(done.attempts).toBeLessThanOrEqual(4);
+  });
+
+  it("a host disabled mid-request gets no new feed: the retried request fails saying so, and the host's existing feeds are untouched", async () => {
+    // A second host on the same sandbox Nexus, so that disabling it leaves the other tests' host alone.
+    const seeded = await world.t.db.feedHost.findFirstOrThrow({ where: { kind: "nexus" } });
+    const host = await world.t.db.feedHost.create({ data: { name: "nexus-disabled-mid-request", kind: "nexus", baseUrl: seeded.baseUrl, credentialRef: seeded.credentialRef } });
+    const team = await world.t.db.team.findUniqueOrThrow({ where: { slug: "vision" } });
+    const kept = await world.t.db.feed.create({ data: { teamId: team.id, hostId: host.id, name: `kept-${Date.now()}`, status: "READY" } });
+    // Nexus refuses the first proxy once (403, which no retry fixes): the request fails after its
+    // infrastructure is done and before its feed exists.
+    await addFault(world.sandbox.endpoints.nexus, { kind: "status", status: 403, method: "POST", path: "/service/rest/v1/repositories/pypi/proxy", times: 1 });
+    let request;
+    try {
+      const submitted = await submit({ feedHost: { mode: "existing", hostId: host.id } });
+      request = submitted.request;
+      expect((await settle(submitted.job.id)).status).toBe("FAILED");
+    } finally {
+      await clearFaults(world.sandbox.endpoints.nexus);
+    }
+    const failed = await world.t.db.job.findFirstOrThrow({ where: { subject: `request:${request.id}` } });
+    expect(failed.currentStep).toBe("feed-registration");
+
+    // The admin disables the host; the team retries the request.
+    await world.t.db.feedHost.update({ where: { id: host.id }, data: { status: "DISABLED" } });
+    await retryRequest(world.t.db, await actingUser(world.t.db, "Alice Chen"), { requestId: request.id }, "retry-disabled");
+    const done = await settle(failed.id);
+    expect(done.status).toBe("FAILED");
+    const stored = await world.t.db.feedRequest.findUniqueOrThrow({ where: { id: request.id } });
+    expect(stored.status).toBe("FAILED");
+    expect(stored.statusReason).toMatch(/Feed host nexus-disabled-mid-request was disabled by an admin after this request picked it/);
+    expect(await world.t.db.feed.findMany({ where: { hostId: host.id }, select: { id: true } })).toEqual([{ id: kept.id }]);
+    expect(await world.t.db.feed.findUniqueOrThrow({ where: { id: kept.id } })).toMatchObject({ status: "READY" });
+
+    // A new request cannot pick it at all.
+    const refused = await submit({ feedHost: { mode: "existing", hostId: host.id } });
+    expect((await settle(refused.job.id)).status).toBe("FAILED");
+    expect((await world.t.db.feedRequest.findUniqueOrThrow({ where: { id: refused.request.id } })).statusReason).toMatch(/was disabled by an admin; choose another host/);
   });
 });
