@@ -205,7 +205,7 @@ for (const provider of testProviders()) {
         const error = (await answer.json()) as { error: { message: string } };
         expect(error.error.message, query).toMatch(new RegExp(`^Query parameter ${field} `));
       }
-      // openapi.test.ts checks the document covers every route; here, that the builds API is in it.
+      // openapi.int.test.ts checks the document covers every route; here, that the builds API is in it.
       expect(Object.keys(openapi.paths)).toEqual(expect.arrayContaining(["/api/v1/builds", "/api/v1/builds/{id}", "/api/v1/builds/{id}/log", "/api/v1/builds/{id}/log/stream"]));
     });
 

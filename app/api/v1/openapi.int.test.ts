@@ -1,10 +1,14 @@
-import { beforeAll, describe, expect, it } from "vitest";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { enqueueJob } from "@/lib/jobs/enqueue-job";
 import { BASE_IMAGE_IDS } from "@/lib/validation/base-images";
 import { bearerOf, createApiClient, documentedOperations, implementedOperations, loadOpenApi, sessionOf, type Credential } from "@/testing/api-client";
 import { readyFeed, submittedRequest, uniqueSuffix } from "@/testing/approval-fixtures";
 import { useAuthHarness } from "@/testing/auth-harness";
 import { validState } from "@/testing/request-fixtures";
+import { startTestSandbox, type TestSandbox } from "@/testing/sandbox";
 import { seedLargeLog } from "@/testing/seed-builds";
 import { testProviders } from "@/testing/test-database";
 
@@ -14,6 +18,18 @@ type Kind = (typeof KINDS)[number];
 /** A well-formed id (it passes every path schema) that names nothing. */
 const MISSING = "doesnotexist0000";
 const EVIL = "https://evil.example";
+
+// Workspace discovery reads the sandbox ARM the way the portal does: through DATA_DIR/sandbox/endpoints.json.
+const sandboxRoot = mkdtempSync(path.join(tmpdir(), "feedgate-openapi-"));
+let sandbox: TestSandbox | undefined;
+beforeAll(async () => {
+  sandbox = await startTestSandbox({ dataDir: path.join(sandboxRoot, "sandbox"), seedWorkspaces: true });
+  process.env.DATA_DIR = sandboxRoot;
+});
+afterAll(async () => {
+  await sandbox?.stop();
+  rmSync(sandboxRoot, { recursive: true, force: true });
+});
 
 const operations = Object.entries(openapi.paths).flatMap(([template, item]) => Object.entries(item).map(([method, op]) => ({ template, method: method.toUpperCase(), op })));
 
@@ -227,6 +243,88 @@ for (const provider of testProviders()) {
       });
     }
 
+    for (const kind of KINDS) {
+      it(`${kind}: Admins register, change, disable and test feed hosts; everyone else gets 403 and nothing changes`, async () => {
+        const [dmitri, carmen, alice] = [as.dmitri[kind], as.carmen[kind], as.alice[kind]];
+        const name = `probe-${kind}-${uniqueSuffix()}`.toLowerCase();
+        const baseUrl = `https://${name}.contoso.example:8443`;
+        const created = await api.call("POST", "/api/v1/admin/feed-hosts", { as: dmitri, body: { kind: "nexus", name, baseUrl: `${baseUrl}/`, credentialRef: "env:NEXUS_PROBE_PASSWORD" } });
+        expect(created.status).toBe(201);
+        const host = created.body as { id: string; baseUrl: string; status: string };
+        expect(host).toMatchObject({ baseUrl, status: "ACTIVE", credentialRef: "env:NEXUS_PROBE_PASSWORD", lastCheck: null, feedCount: 0 });
+        expect((await api.call("POST", "/api/v1/admin/feed-hosts", { as: dmitri, body: { kind: "nexus", name, baseUrl: "https://elsewhere.contoso.example", credentialRef: "env:X" } })).body).toMatchObject({ error: { code: "conflict", fields: { name: expect.any(String) } } });
+        const bad = await api.call("POST", "/api/v1/admin/feed-hosts", { as: dmitri, body: { kind: "nexus", name: "Bad Name", baseUrl: "http://nexus.contoso.example", credentialRef: "keyvault:nexus" } });
+        expect(bad.status).toBe(400);
+        expect(Object.keys((bad.body as { error: { fields: object } }).error.fields).sort()).toEqual(["baseUrl", "credentialRef", "name"]);
+        const artifacts = await api.call("POST", "/api/v1/admin/feed-hosts", { as: dmitri, body: { kind: "artifacts", name: `${name}-ado`, organization: "contoso", project: `ml-${kind}`, credentialRef: "https://kv-feedgate.vault.azure.net/secrets/ado-pat" } });
+        expect(artifacts.body).toMatchObject({ kind: "artifacts", baseUrl: `https://pkgs.dev.azure.com/contoso/ml-${kind}` });
+
+        const patched = await api.call("PATCH", `/api/v1/admin/feed-hosts/${host.id}`, { as: dmitri, body: { credentialRef: "https://kv-feedgate.vault.azure.net/secrets/nexus-admin" } });
+        expect(patched.body).toMatchObject({ id: host.id, credentialRef: "https://kv-feedgate.vault.azure.net/secrets/nexus-admin" });
+        const seeded = await h.db.feedHost.findFirstOrThrow({ where: { name: "nexus-sandbox" } });
+        expect((await api.call("PATCH", `/api/v1/admin/feed-hosts/${host.id}`, { as: dmitri, body: { baseUrl: seeded.baseUrl } })).status).toBe(409);
+        expect((await api.call("PATCH", `/api/v1/admin/feed-hosts/${host.id}`, { as: dmitri, body: { credentialRef: "env:lower-case" } })).status).toBe(400);
+        const updatedAudit = await h.db.auditEvent.findFirstOrThrow({ where: { action: "feed_host.updated", targetId: host.id } });
+        expect(updatedAudit).toMatchObject({ before: { credentialRef: "env:NEXUS_PROBE_PASSWORD" }, after: { credentialRef: "https://kv-feedgate.vault.azure.net/secrets/nexus-admin" } });
+
+        expect((await api.call("PUT", `/api/v1/admin/feed-hosts/${host.id}/status`, { as: dmitri, body: { enabled: false } })).body).toMatchObject({ error: { fields: { reason: "say why the host is disabled" } } });
+        const disabled = await api.call("PUT", `/api/v1/admin/feed-hosts/${host.id}/status`, { as: dmitri, body: { enabled: false, reason: "Nexus upgrade this weekend" } });
+        expect(disabled.body).toMatchObject({ status: "DISABLED" });
+        expect(await h.db.auditEvent.findFirstOrThrow({ where: { action: "feed_host.disabled", targetId: host.id } })).toMatchObject({ before: { status: "ACTIVE" }, after: { status: "DISABLED", reason: "Nexus upgrade this weekend" } });
+        const provisioning = await h.db.feedHost.create({ data: { name: `${name}-vm`, kind: "nexus", baseUrl: `${baseUrl}/vm`, credentialRef: "env:X", status: "PROVISIONING" } });
+        expect((await api.call("PUT", `/api/v1/admin/feed-hosts/${provisioning.id}/status`, { as: dmitri, body: { enabled: false, reason: "Not yet" } })).status).toBe(409);
+
+        expect((await api.call("POST", `/api/v1/admin/feed-hosts/${host.id}/connection-test?waitSeconds=99`, { as: dmitri })).status).toBe(400);
+        const test = await api.call("POST", `/api/v1/admin/feed-hosts/${host.id}/connection-test?waitSeconds=0`, { as: dmitri });
+        expect(test.status).toBe(200);
+        // No worker runs in this suite: the check is queued for one.
+        const { jobId } = test.body as { finished: boolean; jobId: string };
+        expect(test.body).toMatchObject({ finished: false, host: { id: host.id } });
+        expect(await h.db.job.findUniqueOrThrow({ where: { id: jobId } })).toMatchObject({ kind: "check-feed-host", status: "QUEUED" });
+        const listed = await api.call("GET", "/api/v1/admin/feed-hosts", { as: dmitri });
+        expect((listed.body as { hosts: { id: string }[] }).hosts.map((x) => x.id)).toEqual(expect.arrayContaining([host.id, provisioning.id]));
+
+        const before = await h.db.feedHost.findUniqueOrThrow({ where: { id: host.id } });
+        const jobs = await h.db.job.count();
+        for (const caller of [alice, carmen]) {
+          expect((await api.call("GET", "/api/v1/admin/feed-hosts", { as: caller })).status).toBe(403);
+          expect((await api.call("POST", "/api/v1/admin/feed-hosts", { as: caller, body: { kind: "nexus", name: `${name}-x`, baseUrl: `${baseUrl}/x`, credentialRef: "env:X" } })).status).toBe(403);
+          expect((await api.call("PATCH", `/api/v1/admin/feed-hosts/${host.id}`, { as: caller, body: { credentialRef: "env:STOLEN" } })).status).toBe(403);
+          expect((await api.call("PUT", `/api/v1/admin/feed-hosts/${host.id}/status`, { as: caller, body: { enabled: true } })).status).toBe(403);
+          expect((await api.call("POST", `/api/v1/admin/feed-hosts/${host.id}/connection-test?waitSeconds=0`, { as: caller })).status).toBe(403);
+        }
+        expect(await h.db.feedHost.findUniqueOrThrow({ where: { id: host.id } })).toEqual(before);
+        expect(await h.db.feedHost.count({ where: { name: `${name}-x` } })).toBe(0);
+        expect(await h.db.job.count()).toBe(jobs);
+      });
+
+      it(`${kind}: Admins discover the subscription's workspaces and register one to a team; everyone else gets 403`, async () => {
+        const [dmitri, carmen, alice] = [as.dmitri[kind], as.carmen[kind], as.alice[kind]];
+        const found = await api.call("POST", "/api/v1/admin/workspaces/discovery", { as: dmitri, body: {} });
+        expect(found.status).toBe(200);
+        const discovery = found.body as { workspaces: { name: string; armId: string; assessment: { isolated: boolean } }[] };
+        expect(discovery.workspaces.map((w) => w.name)).toEqual(expect.arrayContaining(["mlw-vision-isolated", "mlw-sandbox-public", "mlw-nlp-nocompute"]));
+        expect((await api.call("POST", "/api/v1/admin/workspaces/discovery", { as: dmitri, body: { resourceGroup: "rg-not-there" } })).body).toMatchObject({ error: { fields: { resourceGroup: expect.stringContaining("does not exist") } } });
+        expect((await api.call("POST", "/api/v1/admin/workspaces/discovery", { as: dmitri, body: { resourceGroup: "rg/../x" } })).status).toBe(400);
+
+        const target = discovery.workspaces.find((w) => w.name === (kind === "session" ? "mlw-vision-isolated" : "mlw-sandbox-public"));
+        const registered = await api.call("POST", "/api/v1/admin/workspaces", { as: dmitri, body: { armId: target?.armId, teamId: ids.vision } });
+        expect(registered.status).toBe(201);
+        expect(registered.body).toMatchObject({ teamId: ids.vision, status: "REGISTERED" });
+        expect((await api.call("POST", "/api/v1/admin/workspaces", { as: dmitri, body: { armId: target?.armId, teamId: ids.nlp } })).status).toBe(409);
+        const list = await api.call("GET", "/api/v1/admin/workspaces", { as: dmitri });
+        expect((list.body as { workspaces: { armId: string; teamName: string }[] }).workspaces.find((w) => w.armId === target?.armId)).toMatchObject({ teamName: "Vision Research" });
+
+        const count = await h.db.workspace.count();
+        for (const caller of [alice, carmen]) {
+          expect((await api.call("GET", "/api/v1/admin/workspaces", { as: caller })).status).toBe(403);
+          expect((await api.call("POST", "/api/v1/admin/workspaces/discovery", { as: caller, body: {} })).status).toBe(403);
+          expect((await api.call("POST", "/api/v1/admin/workspaces", { as: caller, body: { armId: discovery.workspaces[2]?.armId, teamId: ids.vision } })).status).toBe(403);
+        }
+        expect(await h.db.workspace.count()).toBe(count);
+      });
+    }
+
     it("401 for every operation without credentials or with a bearer token that does not verify", async () => {
       for (const { template, method, op } of operations) {
         for (const credential of [{ kind: "none" } as const, { kind: "bearer", token: "not-a-jwt" } as const, { kind: "bearer", token: "e30.e30.e30" } as const]) {
@@ -333,6 +431,11 @@ for (const provider of testProviders()) {
       if (operationId === "createDraft" || operationId === "saveDraft") return { teamId: ids.vision, title: "Probe" };
       if (operationId === "createTeam") return { slug: `probe-${uniqueSuffix()}`, name: `Probe ${uniqueSuffix()}`, groupIds: [] };
       if (operationId === "updateTeam") return { name: "Probe rename" };
+      if (operationId === "registerFeedHost") return { kind: "nexus", name: `probe-${uniqueSuffix()}`.toLowerCase(), baseUrl: `https://probe-${uniqueSuffix()}.contoso.example`.toLowerCase(), credentialRef: "env:PROBE" };
+      if (operationId === "updateFeedHost") return { credentialRef: "env:PROBE" };
+      if (operationId === "setFeedHostStatus") return { enabled: true };
+      if (operationId === "discoverWorkspaces") return {};
+      if (operationId === "registerWorkspace") return { armId: "/subscriptions/00000000-0000-4000-8000-00000000feed/resourceGroups/rg-ml-existing/providers/Microsoft.MachineLearningServices/workspaces/mlw-nlp-nocompute", teamId: ids.nlp };
       return undefined;
     }
   });
