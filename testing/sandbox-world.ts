@@ -20,10 +20,10 @@ export interface SandboxWorld {
 
 const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
-export function setUpSandboxWorld(jobs: (deps: { db: PrismaClient; cloud: Cloud }) => JobDefinition[], owner = "test-worker"): SandboxWorld {
+export function setUpSandboxWorld(jobs: (deps: { db: PrismaClient; cloud: Cloud }) => JobDefinition[], owner = "test-worker", sandboxOptions: { seedWorkspaces?: boolean } = {}): SandboxWorld {
   const world = {} as SandboxWorld;
   beforeAll(async () => {
-    world.sandbox = await startTestSandbox();
+    world.sandbox = await startTestSandbox(sandboxOptions);
     world.t = await createTestDatabase("sqlite");
     const { endpoints } = world.sandbox;
     await seedDemoData(world.t.db, { nexusBaseUrl: endpoints.nexus, nexusCredentialRef: `file:${endpoints.nexusAdminPasswordFile}` });

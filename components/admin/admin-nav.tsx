@@ -6,6 +6,8 @@ import { usePathname } from "next/navigation";
 const SECTIONS = [
   { href: "/admin", label: "Settings and audit" },
   { href: "/admin/teams", label: "Teams" },
+  { href: "/admin/workspaces", label: "Workspaces" },
+  { href: "/admin/feed-hosts", label: "Feed hosts" },
 ] as const;
 
 /** The Admin area's own navigation: one tab per page, the current one marked. */

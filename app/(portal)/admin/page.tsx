@@ -6,7 +6,6 @@ import { AuditTrail } from "@/components/admin/audit-trail";
 import { PackageBlocksPanel } from "@/components/admin/package-blocks";
 import { UserSessions } from "@/components/admin/user-sessions";
 import { TwoPersonRuleToggle } from "@/components/approvals/two-person-rule-toggle";
-import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { listAuditEvents } from "@/lib/audit/list-audit-events";
 import { requirePageUser } from "@/lib/auth/require-page-user";
@@ -52,14 +51,6 @@ export default async function AdminPage({ searchParams }: { searchParams: Search
         }
       />
       <PackageBlocksPanel user={user} />
-      <div className="mt-8">
-        <EmptyState
-          title="Feed hosts and workspaces are on their way"
-          points={["Feed hosts and their credential references", "Registered workspaces and networks"]}
-        >
-          Admins will register feed hosts and discover workspaces here. Teams and their Entra groups are under Teams.
-        </EmptyState>
-      </div>
     </>
   );
 }
