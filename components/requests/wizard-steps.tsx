@@ -18,17 +18,35 @@ export interface StepProps {
 
 // ───────────────────────────── 1. team and workspace ─────────────────────────────
 
+/** Switching teams takes the new team's default region and pool range, unless the person already chose their own. */
+function withTeamDefaults(s: WizardState, teams: WizardOptions["teams"], teamId: string): WizardState {
+  const team = teams.find((t) => t.id === teamId);
+  if (!team) return s;
+  // A value that is empty or some team's default was not typed by the person.
+  const defaults = new Set(teams.flatMap((t) => [t.defaultRegion, t.suggestedAddressSpace]).filter((v): v is string => v !== null));
+  const untouched = (value: string) => value === "" || defaults.has(value);
+  return {
+    ...s,
+    workspace: {
+      ...s.workspace,
+      region: team.defaultRegion && untouched(s.workspace.region) ? team.defaultRegion : s.workspace.region,
+      addressSpace: team.suggestedAddressSpace && untouched(s.workspace.addressSpace) ? team.suggestedAddressSpace : s.workspace.addressSpace,
+    },
+  };
+}
+
 export function WorkspaceStep({ state, options, update, errorsAt }: StepProps) {
   const ws = state.workspace;
   const teamWorkspaces = options.workspaces.filter((w) => w.teamId === state.teamId);
   const setWs = (patch: Partial<WizardState["workspace"]>) => update((s) => ({ ...s, workspace: { ...s.workspace, ...patch } }));
   const overlap = overlapHint(ws.addressSpace, options.takenRanges);
+  const team = options.teams.find((t) => t.id === state.teamId);
   return (
     <>
       <div className="grid gap-4 sm:grid-cols-2">
         <Field label="Team" errors={errorsAt("teamId")} hint="The feed and environments belong to this team.">
           {(p) => (
-            <select {...p} value={state.teamId} onChange={(e) => update((s) => ({ ...s, teamId: e.target.value, workspace: { ...s.workspace, workspaceId: "" } }))}>
+            <select {...p} value={state.teamId} onChange={(e) => update((s) => withTeamDefaults({ ...s, teamId: e.target.value, workspace: { ...s.workspace, workspaceId: "" } }, options.teams, e.target.value))}>
               <option value="">Choose a team…</option>
               {options.teams.map((t) => (
                 <option key={t.id} value={t.id}>
@@ -83,7 +101,7 @@ export function WorkspaceStep({ state, options, update, errorsAt }: StepProps) {
           <Field label="Name prefix" errors={errorsAt("workspace.namePrefix")} hint="2–10 lower-case letters or digits.">
             {(p) => <input {...p} value={ws.namePrefix} maxLength={10} autoComplete="off" placeholder="visionml" onChange={(e) => setWs({ namePrefix: e.target.value })} />}
           </Field>
-          <Field label="Address space" errors={[...errorsAt("workspace.addressSpace"), ...(overlap ? [overlap] : [])].filter(unique)} hint="An IPv4 range, /16 to /23, e.g. 10.42.0.0/16.">
+          <Field label="Address space" errors={[...errorsAt("workspace.addressSpace"), ...(overlap ? [overlap] : [])].filter(unique)} hint={team?.suggestedAddressSpace ? `An IPv4 range, /16 to /23. ${team.suggestedAddressSpace} is the next free range of ${team.name}'s pool.` : "An IPv4 range, /16 to /23, e.g. 10.42.0.0/16."}>
             {(p) => <input {...p} value={ws.addressSpace} maxLength={18} autoComplete="off" inputMode="decimal" placeholder="10.42.0.0/16" onChange={(e) => setWs({ addressSpace: e.target.value })} />}
           </Field>
         </div>

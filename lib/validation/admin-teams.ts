@@ -3,7 +3,7 @@
  * side, before sending), the server action and the REST route. Pure, so the browser shares it.
  */
 import { z } from "zod";
-import { AZURE_REGIONS } from "./feed-request";
+import { AZURE_REGIONS } from "./regions";
 import { printable, singleLineText, splitAnyLineBreak } from "./single-line-text";
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;

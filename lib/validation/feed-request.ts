@@ -8,10 +8,11 @@ import { z } from "zod";
 import { BASE_IMAGE_IDS } from "@/lib/validation/base-images";
 import { environmentNameSchema, namePrefixSchema } from "./names";
 import { condaSpecSchema, pipRequirementSchema } from "./package-specs";
+import { AZURE_REGIONS } from "./regions";
 import { singleLineText } from "./single-line-text";
 import { upstreamUrlSchema } from "./urls";
 
-export const AZURE_REGIONS = ["eastus", "eastus2", "westus2", "westus3", "northeurope", "westeurope", "uksouth", "swedencentral", "australiaeast", "southeastasia"] as const;
+export { AZURE_REGIONS } from "./regions";
 
 const id = singleLineText().trim().regex(/^[a-z0-9]{8,40}$/, "is not a valid id");
 

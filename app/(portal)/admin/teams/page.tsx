@@ -7,7 +7,7 @@ import { requirePageUser } from "@/lib/auth/require-page-user";
 import { canUseSection } from "@/lib/auth/roles";
 import { getDb } from "@/lib/db/client";
 import { listTeamsForAdmin } from "@/lib/teams/admin-teams";
-import { AZURE_REGIONS } from "@/lib/validation/feed-request";
+import { AZURE_REGIONS } from "@/lib/validation/regions";
 
 export const metadata: Metadata = { title: "Teams · Admin" };
 

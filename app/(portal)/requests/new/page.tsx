@@ -14,6 +14,12 @@ import { emptyWizardState, wizardStateSchema, type WizardState } from "@/lib/val
 
 export const metadata: Metadata = { title: "New request" };
 
+/** A new request starts from its team's default region and the next free range of its pool. */
+function withTeamDefaults(state: WizardState, team: { defaultRegion: string | null; suggestedAddressSpace: string | null } | undefined): WizardState {
+  if (!team) return state;
+  return { ...state, workspace: { ...state.workspace, region: team.defaultRegion ?? state.workspace.region, addressSpace: team.suggestedAddressSpace ?? state.workspace.addressSpace } };
+}
+
 /** The wizard; `?draft=<id>` resumes the author's saved draft where they left it. */
 export default async function NewRequestPage({ searchParams }: { searchParams: Promise<{ draft?: string }> }) {
   const user = await requirePageUser();
@@ -22,7 +28,7 @@ export default async function NewRequestPage({ searchParams }: { searchParams: P
   const options = await getWizardOptions(db, user);
   const draftId = requestIdSchema.safeParse((await searchParams).draft);
 
-  let state: WizardState = emptyWizardState(options.teams[0]?.id ?? "");
+  let state: WizardState = withTeamDefaults(emptyWizardState(options.teams[0]?.id ?? ""), options.teams[0]);
   let requestId: string | null = null;
   if (draftId.success) {
     const draft = await getRequest(db, user, draftId.data).catch((error: unknown) => {
