@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { graphGroupReader, hasGroupsOverage, resolveOverageGroups } from "./graph-groups";
 
+const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString("base64url");
 const A = "7a1e0c52-3b4d-4e6f-8a9b-00000000b001";
 const B = "7a1e0c52-3b4d-4e6f-8a9b-00000000b002";
 
@@ -45,9 +46,17 @@ describe("graph groups", () => {
     await expect(graphGroupReader(base).transitiveGroupIds("loop")).rejects.toThrow(/more than 20 pages/);
   });
 
-  it("resolveOverageGroups answers undefined (keep memberships) when Graph fails or no token was sent", async () => {
-    expect(await resolveOverageGroups("tok", graphGroupReader(`${base}/fail`))).toBeUndefined();
-    expect(await resolveOverageGroups(undefined, graphGroupReader(base))).toBeUndefined();
+  it("resolveOverageGroups answers undefined (keep memberships) when Graph fails, no token was sent, or the token is someone else's", async () => {
+    const tokenOf = (oid: string) => `${b64({ alg: "none" })}.${b64({ oid, aud: "https://graph.microsoft.com" })}.sig`;
+    const before = seen.length;
+    expect(await resolveOverageGroups(tokenOf("me"), "me", graphGroupReader(`${base}/fail`))).toBeUndefined();
+    expect(await resolveOverageGroups(undefined, "me", graphGroupReader(base))).toBeUndefined();
+    expect(seen.length).toBe(before + 1);
+    // Someone else's token (or one that is not a JWT) never reaches Graph.
+    expect(await resolveOverageGroups(tokenOf("someone-else"), "me", graphGroupReader(base))).toBeUndefined();
+    expect(await resolveOverageGroups("not-a-jwt", "me", graphGroupReader(base))).toBeUndefined();
+    expect(seen.length).toBe(before + 1);
+    expect(await resolveOverageGroups(tokenOf("ME"), "me", graphGroupReader(base))).toEqual([A, B]);
   });
 
   it("recognises Entra's overage markers", () => {

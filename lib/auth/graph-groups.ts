@@ -1,4 +1,5 @@
 import "server-only";
+import { decodeJwt } from "jose";
 import { z } from "zod";
 import { env, isSandboxIdentity } from "@/lib/env";
 import { getLogger } from "@/lib/logger";
@@ -82,18 +83,36 @@ export function graphBaseUrl(): string {
 
 /**
  * The groups of an overage sign-in, or undefined when they cannot be known (no Graph token sent,
- * Graph failing): the caller then keeps the person's existing entra memberships. Logs a warning,
- * never the token.
+ * a token issued to someone else, Graph failing): the caller then keeps the person's existing
+ * entra memberships. Logs a warning, never the token.
+ *
+ * The token must be the signed-in person's own: its `oid` must be theirs. The claim is read
+ * without verifying the signature (Graph tokens are Graph's to verify), which is enough here:
+ * Graph answers only for a genuine token, and a genuine token names its real owner, so someone
+ * else's token is refused and a forged one gets nothing from Graph.
  */
-export async function resolveOverageGroups(accessToken: string | undefined, reader: GraphGroupReader = graphGroupReader(graphBaseUrl())): Promise<string[] | undefined> {
+export async function resolveOverageGroups(accessToken: string | undefined, signedInOid: string, reader: GraphGroupReader = graphGroupReader(graphBaseUrl())): Promise<string[] | undefined> {
   if (!accessToken) {
     getLogger().warn("groups overage but no Graph token was sent; team memberships from groups left as they were");
+    return undefined;
+  }
+  if (graphTokenOwner(accessToken)?.toLowerCase() !== signedInOid.toLowerCase()) {
+    getLogger().warn("the Graph token sent at sign-in belongs to someone else; team memberships from groups left as they were");
     return undefined;
   }
   try {
     return await reader.transitiveGroupIds(accessToken);
   } catch (error) {
     getLogger().warn({ reason: error instanceof Error ? error.message.slice(0, 200) : "unknown" }, "could not read groups from Microsoft Graph; team memberships from groups left as they were");
+    return undefined;
+  }
+}
+
+function graphTokenOwner(accessToken: string): string | undefined {
+  try {
+    const oid = decodeJwt(accessToken).oid;
+    return typeof oid === "string" ? oid : undefined;
+  } catch {
     return undefined;
   }
 }

@@ -45,6 +45,17 @@ for (const provider of testProviders()) {
       expect(await teamsOf("Omar Haddad")).toEqual([`${VISION.slug}:entra`]);
     });
 
+    it("overage with someone else's genuine Graph token: their groups are not taken, the memberships are kept", async () => {
+      const before = await teamsOf("Omar Haddad");
+      const other = await signInAtIdp(h, "Bilal Okafor", (await startSignIn()).nonce);
+      const { nonce, cookie } = await startSignIn();
+      const tokens = await signInAtIdp(h, "Omar Haddad", nonce);
+      const res = await exchangeToken(tokens.idToken, cookie, { graphAccessToken: other.accessToken });
+      expect(res.status).toBe(200);
+      expect(await teamsOf("Omar Haddad")).toEqual(before);
+      expect(before).not.toContain("nlp:entra");
+    });
+
     it("a groups claim from the provider keeps a seeded manual membership manual", async () => {
       const { nonce, cookie } = await startSignIn();
       const tokens = await signInAtIdp(h, "Alice Chen", nonce, ["openid", "profile", "email"]);

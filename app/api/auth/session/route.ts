@@ -44,7 +44,7 @@ export async function POST(request: Request) {
       if (error instanceof TokenRejectedError) await recordRejectedToken(getDb(), body.data.idToken, error.reason, meta);
       throw error;
     }
-    if (identity.groups === undefined) identity = { ...identity, groups: await resolveOverageGroups(body.data.graphAccessToken) };
+    if (identity.groups === undefined) identity = { ...identity, groups: await resolveOverageGroups(body.data.graphAccessToken, identity.oid) };
     const { session, roles } = await completeSignIn(getDb(), identity, meta);
     const ok = NextResponse.json({ user: { name: session.name, roles } }, { headers: { "Cache-Control": "no-store" } });
     ok.cookies.set(sessionCookieName(), await sealSession(session), sessionCookieOptions());
