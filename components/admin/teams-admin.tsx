@@ -6,13 +6,21 @@ import { createTeamAction, updateTeamAction } from "@/lib/actions/admin";
 import type { AdminTeamView } from "@/lib/teams/admin-teams";
 import { createTeamSchema, fieldErrorsOf, parseGroupIdList, updateTeamSchema } from "@/lib/validation/admin-teams";
 
+interface Candidate {
+  userId: string;
+  name: string;
+  email: string;
+}
+
 interface Props {
   teams: AdminTeamView[];
   regions: string[];
+  /** People whose last sign-in carried the Approver role. */
+  approverCandidates: Candidate[];
 }
 
 /** Teams, their Entra groups and settings: a list with an editor per team and a form for a new one. */
-export function TeamsAdmin({ teams, regions }: Props) {
+export function TeamsAdmin({ teams, regions, approverCandidates }: Props) {
   const [editing, setEditing] = useState<string | null>(null);
   return (
     <div className="space-y-8">
@@ -30,6 +38,7 @@ export function TeamsAdmin({ teams, regions }: Props) {
                   <th scope="col" className="py-1 pr-4 font-medium">Team</th>
                   <th scope="col" className="py-1 pr-4 font-medium">Entra groups</th>
                   <th scope="col" className="py-1 pr-4 font-medium">Members</th>
+                  <th scope="col" className="py-1 pr-4 font-medium">Approvers</th>
                   <th scope="col" className="py-1 pr-4 font-medium">Default region</th>
                   <th scope="col" className="py-1 pr-4 font-medium">Address pool</th>
                   <th scope="col" className="py-1 font-medium"><span className="sr-only">Actions</span></th>
@@ -37,7 +46,7 @@ export function TeamsAdmin({ teams, regions }: Props) {
               </thead>
               <tbody>
                 {teams.map((team) => (
-                  <TeamRow key={team.id} team={team} regions={regions} editing={editing === team.id} onEdit={(on) => setEditing(on ? team.id : null)} />
+                  <TeamRow key={team.id} team={team} regions={regions} candidates={approverCandidates} editing={editing === team.id} onEdit={(on) => setEditing(on ? team.id : null)} />
                 ))}
               </tbody>
             </table>
@@ -50,13 +59,13 @@ export function TeamsAdmin({ teams, regions }: Props) {
       </section>
       <section aria-labelledby="new-team-heading" className="rounded-xl border border-slate-200 bg-white p-6 shadow-sm">
         <h2 id="new-team-heading" className="text-base font-semibold">New team</h2>
-        <TeamForm regions={regions} />
+        <TeamForm regions={regions} candidates={approverCandidates} />
       </section>
     </div>
   );
 }
 
-function TeamRow({ team, regions, editing, onEdit }: { team: AdminTeamView; regions: string[]; editing: boolean; onEdit: (on: boolean) => void }) {
+function TeamRow({ team, regions, candidates, editing, onEdit }: { team: AdminTeamView; regions: string[]; candidates: Candidate[]; editing: boolean; onEdit: (on: boolean) => void }) {
   return (
     <>
       <tr className="border-t border-slate-100 align-top">
@@ -79,6 +88,7 @@ function TeamRow({ team, regions, editing, onEdit }: { team: AdminTeamView; regi
           {team.members.entra + team.members.manual}
           <span className="block text-xs text-slate-500">{team.members.entra} from Entra, {team.members.manual} by hand</span>
         </td>
+        <td className="py-2 pr-4">{team.approvers.length ? team.approvers.map((a) => a.name).join(", ") : <span className="text-slate-500">Any Approver</span>}</td>
         <td className="py-2 pr-4">{team.defaultRegion ?? <span className="text-slate-500">Not set</span>}</td>
         <td className="py-2 pr-4 font-mono text-xs">{team.addressPool ?? <span className="font-sans text-sm text-slate-500">Not set</span>}</td>
         <td className="py-2">
@@ -95,8 +105,8 @@ function TeamRow({ team, regions, editing, onEdit }: { team: AdminTeamView; regi
       </tr>
       {editing ? (
         <tr>
-          <td colSpan={6} className="bg-slate-50 px-4 py-3">
-            <TeamForm regions={regions} team={team} onDone={() => onEdit(false)} />
+          <td colSpan={7} className="bg-slate-50 px-4 py-3">
+            <TeamForm regions={regions} candidates={candidates} team={team} onDone={() => onEdit(false)} />
           </td>
         </tr>
       ) : null}
@@ -123,12 +133,13 @@ function slugOf(name: string): string {
 }
 
 /** Creates a team, or edits `team`. Checked here with the server's own schema first; the server checks again. */
-function TeamForm({ regions, team, onDone }: { regions: string[]; team?: AdminTeamView; onDone?: () => void }) {
+function TeamForm({ regions, candidates, team, onDone }: { regions: string[]; candidates: Candidate[]; team?: AdminTeamView; onDone?: () => void }) {
   const base = useId();
   const initial: FormState = team
     ? { name: team.name, slug: team.slug, groups: team.groupIds.join("\n"), defaultRegion: team.defaultRegion ?? "", addressPool: team.addressPool ?? "" }
     : { name: "", slug: "", groups: "", defaultRegion: "", addressPool: "" };
   const [form, setForm] = useState<FormState>(initial);
+  const [approverIds, setApproverIds] = useState<string[]>(team ? team.approvers.map((a) => a.userId) : []);
   const [slugTouched, setSlugTouched] = useState(Boolean(team));
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [status, setStatus] = useState("");
@@ -147,7 +158,7 @@ function TeamForm({ regions, team, onDone }: { regions: string[]; team?: AdminTe
 
   async function submit() {
     setStatus("");
-    const input = { name: form.name, slug: form.slug, groupIds: parseGroupIdList(form.groups), defaultRegion: form.defaultRegion, addressPool: form.addressPool };
+    const input = { name: form.name, slug: form.slug, groupIds: parseGroupIdList(form.groups), approverIds, defaultRegion: form.defaultRegion, addressPool: form.addressPool };
     const checked = (team ? updateTeamSchema : createTeamSchema).safeParse(input);
     if (!checked.success) {
       setErrors(fieldErrorsOf(checked.error));
@@ -164,6 +175,7 @@ function TeamForm({ regions, team, onDone }: { regions: string[]; team?: AdminTe
     } else {
       setStatus(`Created ${result.data.name}.`);
       setForm({ name: "", slug: "", groups: "", defaultRegion: "", addressPool: "" });
+      setApproverIds([]);
       setSlugTouched(false);
     }
   }
@@ -184,7 +196,9 @@ function TeamForm({ regions, team, onDone }: { regions: string[]; team?: AdminTe
       </p>
     );
   const inputClass = (key: string) => `mt-1 w-full rounded-lg border px-3 py-1.5 text-sm ${errors[key] ? "border-red-500" : "border-slate-300"}`;
-  const otherErrors = Object.entries(errors).filter(([k]) => !["name", "slug", "groupIds", "defaultRegion", "addressPool"].includes(k));
+  const otherErrors = Object.entries(errors).filter(([k]) => !["name", "slug", "groupIds", "approverIds", "defaultRegion", "addressPool"].includes(k));
+  // Someone named before who has since lost the role still shows, so the admin can remove them.
+  const shown = [...candidates, ...(team?.approvers ?? []).filter((a) => !candidates.some((c) => c.userId === a.userId)).map((a) => ({ ...a, email: "no longer an Approver" }))];
 
   return (
     <form
@@ -220,6 +234,29 @@ function TeamForm({ regions, team, onDone }: { regions: string[]; team?: AdminTe
         <textarea {...field("groupIds")} value={form.groups} onChange={(e) => set("groups", e.target.value)} rows={3} className={`${inputClass("groupIds")} font-mono`} />
         {hint("groupIds", "One per line. Everyone in one of these groups (directly or through a nested group) is a member.")}
       </div>
+      <fieldset className="md:col-span-2" aria-describedby={`${base}-approverIds-${errors.approverIds ? "error" : "hint"}`}>
+        <legend className="text-xs font-medium text-slate-700">Team approvers (optional)</legend>
+        {shown.length ? (
+          <div className="mt-1 flex flex-wrap gap-x-5 gap-y-1 text-sm">
+            {shown.map((c) => (
+              <label key={c.userId} className="flex items-center gap-2">
+                <input
+                  type="checkbox"
+                  checked={approverIds.includes(c.userId)}
+                  onChange={(e) => {
+                    setApproverIds((ids) => (e.target.checked ? [...ids, c.userId] : ids.filter((id) => id !== c.userId)));
+                    setErrors(({ approverIds: _dropped, ...rest }) => rest);
+                  }}
+                />
+                {c.name} <span className="text-xs text-slate-500">{c.email}</span>
+              </label>
+            ))}
+          </div>
+        ) : (
+          <p className="mt-1 text-sm text-slate-600">No Approver has signed in yet.</p>
+        )}
+        {hint("approverIds", "When any are ticked, only they decide this team's requests. None: every Approver does.")}
+      </fieldset>
       <div>
         <label htmlFor={`${base}-defaultRegion`} className="block text-xs font-medium text-slate-700">Default region</label>
         <select {...field("defaultRegion")} value={form.defaultRegion} onChange={(e) => set("defaultRegion", e.target.value)} className={inputClass("defaultRegion")}>

@@ -14,7 +14,7 @@ const NEXT_STEP: Record<string, string> = {
 };
 
 /** Approve or decline one submitted feed request, with a reason. */
-export function RequestDecisionForm({ requestId, title, isOwn }: { requestId: string; title: string; isOwn: boolean }) {
+export function RequestDecisionForm({ requestId, title, isOwn, blockedReason }: { requestId: string; title: string; isOwn: boolean; blockedReason?: string | null }) {
   const reasonId = useId();
   const [reason, setReason] = useState("");
   // executeAsync, not onSuccess: the decided request leaves the list when the page revalidates.
@@ -27,6 +27,7 @@ export function RequestDecisionForm({ requestId, title, isOwn }: { requestId: st
   }
   const error = result.serverError?.message ?? result.validationErrors?.reason?._errors?.[0] ?? "";
   if (isOwn) return <p className="mt-3 text-xs text-amber-800">You submitted this request; another approver decides it.</p>;
+  if (blockedReason) return <p className="mt-3 text-xs text-amber-800">{blockedReason}</p>;
   return (
     <form
       className="mt-3 flex flex-wrap items-end gap-2"

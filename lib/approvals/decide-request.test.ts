@@ -4,6 +4,7 @@ import { testProviders, useTestDatabase } from "@/testing/test-database";
 import { decideUpstream } from "@/lib/upstreams/decide-upstream";
 import { seedDemoData } from "@/prisma/seed";
 import { decideRequest } from "./decide-request";
+import { listApprovalQueue } from "./list-approval-queue";
 import { actingUser, submittedRequest, uniqueSuffix } from "@/testing/approval-fixtures";
 
 for (const provider of testProviders()) {
@@ -64,6 +65,27 @@ for (const provider of testProviders()) {
       const stored = await t.db.feedRequest.findUniqueOrThrow({ where: { id: request.id } });
       expect(stored.statusReason).toContain("Use the shared feed instead");
       expect(stored.decidedAt).not.toBeNull();
+    });
+
+    it("a team with team-scoped approvers is decided by them alone; other Approvers see why and change nothing", async () => {
+      await seedDemoData(t.db);
+      const [carmen, dmitri] = await Promise.all([actingUser(t.db, "Carmen Diaz"), actingUser(t.db, "Dmitri Ivanov")]);
+      const request = await submittedRequest(t.db);
+      const dmitriRow = await t.db.user.findUniqueOrThrow({ where: { entraOid: dmitri.oid } });
+      await t.db.teamApprover.create({ data: { teamId: request.teamId, userId: dmitriRow.id } });
+      try {
+        const queue = await listApprovalQueue(t.db, carmen);
+        expect(queue.requests.find((r) => r.id === request.id)?.decideBlockedReason).toBe("Vision Research's requests are decided by its team approvers: Dmitri Ivanov.");
+        expect((await listApprovalQueue(t.db, dmitri)).requests.find((r) => r.id === request.id)?.decideBlockedReason).toBeNull();
+        const refused = await decideRequest(t.db, carmen, { requestId: request.id, decision: "approve", reason: "Not my team" }, "c-scoped").catch((e: unknown) => e);
+        expect(refused).toBeInstanceOf(ForbiddenError);
+        expect((refused as ForbiddenError).message).toBe("Vision Research's requests are decided by its team approvers: Dmitri Ivanov.");
+        expect(await counts(request.id)).toEqual({ status: "SUBMITTED", approvals: 0, audits: 0, jobs: 0 });
+        const decided = await decideRequest(t.db, dmitri, { requestId: request.id, decision: "decline", reason: "Use the team feed" }, "d-scoped");
+        expect(decided.status).toBe("DECLINED");
+      } finally {
+        await t.db.teamApprover.deleteMany({ where: { teamId: request.teamId } });
+      }
     });
 
     it("a Requester cannot decide, and nothing changes", async () => {

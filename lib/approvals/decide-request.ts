@@ -33,6 +33,8 @@ export async function decideRequest(db: PrismaClient, actor: ActingUser, input: 
     const before = await tx.feedRequest.findUnique({ where: { id: input.requestId }, select: { id: true, title: true, status: true, teamId: true, submittedByOid: true } });
     if (!before) throw new NotFoundError("No such request.");
     if (before.submittedByOid === actor.oid) throw new ForbiddenError("You submitted this request; another approver decides it.");
+    const scoped = await teamApproverRefusal(tx as unknown as PrismaClient, before.teamId, actor.oid);
+    if (scoped) throw new ForbiddenError(scoped);
     const decidedAt = new Date();
     const isDecided = await transitionRequest(tx, before.id, DECIDABLE_REQUEST_STATUSES, status, status === "DECLINED" ? `Declined by ${actor.name}: ${input.reason}` : null, {
       // decidedAt: an approved request held on upstreams is AWAITING_UPSTREAM too, but decided.
@@ -57,4 +59,14 @@ export async function decideRequest(db: PrismaClient, actor: ActingUser, input: 
   if (status === "DECLINED") return decided;
   const outcome = await startProvisioningIfReady(db, decided.id, { actorOid: actor.oid, actorName: actor.name, correlationId });
   return { ...decided, outcome };
+}
+
+/**
+ * A team with team-scoped approvers has its requests decided by them alone: why this actor may
+ * not, or null when they may (the team has none, or names them).
+ */
+export async function teamApproverRefusal(db: PrismaClient, teamId: string, actorOid: string): Promise<string | null> {
+  const approvers = await db.teamApprover.findMany({ where: { teamId }, select: { user: { select: { entraOid: true, name: true } }, team: { select: { name: true } } }, orderBy: { createdAt: "asc" } });
+  if (approvers.length === 0 || approvers.some((a) => a.user.entraOid === actorOid)) return null;
+  return `${approvers[0]?.team.name ?? "This team"}'s requests are decided by its team approvers: ${approvers.map((a) => a.user.name).join(", ")}.`;
 }

@@ -62,8 +62,15 @@ export async function listApprovalQueue(db: PrismaClient, actor: ActingUser) {
     };
   });
 
-  const pendingRequests = requests
-    .filter((r) => (r.status === "SUBMITTED" || r.status === "AWAITING_UPSTREAM") && r.decidedAt === null)
+  const pending = requests.filter((r) => (r.status === "SUBMITTED" || r.status === "AWAITING_UPSTREAM") && r.decidedAt === null);
+  const scopedTeams = pending.length ? await db.teamApprover.findMany({ where: { teamId: { in: [...new Set(pending.map((r) => r.team.id))] } }, select: { teamId: true, user: { select: { entraOid: true, name: true } } }, orderBy: { createdAt: "asc" } }) : [];
+  /** Why this approver may not decide the team's requests (team-scoped approvers who are not they), or null. */
+  const scopedRefusal = (teamId: string, teamName: string) => {
+    const names = scopedTeams.filter((a) => a.teamId === teamId);
+    if (!names.length || names.some((a) => a.user.entraOid === actor.oid)) return null;
+    return `${teamName}'s requests are decided by its team approvers: ${names.map((a) => a.user.name).join(", ")}.`;
+  };
+  const pendingRequests = pending
     .map((r) => ({
       id: r.id,
       title: r.title,
@@ -73,6 +80,7 @@ export async function listApprovalQueue(db: PrismaClient, actor: ActingUser) {
       submittedAt: r.submittedAt,
       submittedBy: people.get(r.submittedByOid) ?? "Unknown person",
       isOwn: r.submittedByOid === actor.oid,
+      decideBlockedReason: scopedRefusal(r.team.id, r.team.name),
       summary: r.parsed ? summarise(r.parsed, allUpstreamNames) : null,
     }));
 

@@ -29,6 +29,7 @@ export const AUDIT_ACTIONS = [
   "team.created",
   "team.updated",
   "team.groups_changed",
+  "team.approvers_changed",
   "team.memberships_synced",
   "feed_host.registered",
   "feed_host.updated",

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { ActingUser } from "@/lib/auth/acting-user";
 import { createTeamSchema, updateTeamSchema } from "@/lib/validation/admin-teams";
 import { testProviders, useTestDatabase } from "@/testing/test-database";
-import { createTeam, listTeamsForAdmin, TeamFieldError, updateTeam } from "./admin-teams";
+import { createTeam, listApproverCandidates, listTeamsForAdmin, TeamFieldError, updateTeam } from "./admin-teams";
 
 const admin: ActingUser = { id: "a", oid: "admin-oid", name: "Admin", email: "", roles: ["Feedgate.Admin"], teamIds: [] };
 const requester: ActingUser = { id: "r", oid: "r", name: "Req", email: "", roles: ["Feedgate.Requester", "Feedgate.Approver"], teamIds: [] };
@@ -53,6 +53,21 @@ for (const provider of testProviders()) {
       await expect(overlap).rejects.toBeInstanceOf(TeamFieldError);
       await expect(overlap).rejects.toMatchObject({ fields: { addressPool: expect.stringContaining("Vision Y") } });
       expect(await t.db.team.count()).toBe(before);
+    });
+
+    it("names team-scoped approvers among people who signed in as Approvers, audited; anyone else is a field error", async () => {
+      const approver = await t.db.user.create({ data: { entraOid: "oid-approver-1", name: "Aya Approver", email: "aya@contoso.example", lastRoles: ["Feedgate.Approver"] } });
+      const requesterRow = await t.db.user.create({ data: { entraOid: "oid-requester-1", name: "Rui Requester", email: "rui@contoso.example", lastRoles: ["Feedgate.Requester"] } });
+      expect((await listApproverCandidates(t.db, admin)).map((c) => c.name)).toEqual(["Aya Approver"]);
+      const updated = await updateTeam(t.db, admin, firstId, updateTeamSchema.parse({ approverIds: [approver.id, approver.id] }), "c5");
+      expect(updated.approvers).toEqual([{ userId: approver.id, name: "Aya Approver" }]);
+      expect(await t.db.auditEvent.findFirstOrThrow({ where: { action: "team.approvers_changed", targetId: firstId } })).toMatchObject({ before: { approvers: [] }, after: { approvers: ["Aya Approver"] } });
+      await expect(updateTeam(t.db, admin, firstId, updateTeamSchema.parse({ approverIds: [requesterRow.id] }), "c6")).rejects.toMatchObject({ fields: { approverIds: "Rui Requester is not an Approver (their last sign-in carried no Feedgate.Approver role)" } });
+      await expect(createTeam(t.db, admin, createTeamSchema.parse({ slug: "ghosts", name: "Ghosts", approverIds: ["nosuchuser"] }), "c7")).rejects.toMatchObject({ fields: { approverIds: "no person has the id nosuchuser" } });
+      expect(await t.db.team.count({ where: { slug: "ghosts" } })).toBe(0);
+      expect((await listTeamsForAdmin(t.db, admin)).find((x) => x.id === firstId)?.approvers).toEqual([{ userId: approver.id, name: "Aya Approver" }]);
+      await updateTeam(t.db, admin, firstId, updateTeamSchema.parse({ approverIds: [] }), "c8");
+      expect(await t.db.teamApprover.count({ where: { teamId: firstId } })).toBe(0);
     });
 
     it("refuses a non-admin and changes nothing", async () => {

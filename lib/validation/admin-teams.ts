@@ -48,10 +48,17 @@ export const addressPoolSchema = singleLineText()
 const optionalSetting = <T extends z.ZodType<string>>(schema: T) =>
   z.preprocess((v) => (v === "" ? null : v), schema.nullable().optional());
 
+/** Team-scoped approvers, by user id; empty means every Approver decides the team's requests. */
+export const teamApproverIdsSchema = z
+  .array(singleLineText().trim().regex(/^[A-Za-z0-9_-]{1,64}$/, "is not a user id"))
+  .max(20, "at most 20 team approvers")
+  .transform((ids) => [...new Set(ids)].sort());
+
 export const createTeamSchema = z.object({
   slug: teamSlugSchema,
   name: teamNameSchema,
   groupIds: teamGroupIdsSchema.default([]),
+  approverIds: teamApproverIdsSchema.default([]),
   defaultRegion: optionalSetting(teamRegionSchema),
   addressPool: optionalSetting(addressPoolSchema),
 });
@@ -61,6 +68,7 @@ export const updateTeamSchema = z.object({
   slug: teamSlugSchema.optional(),
   name: teamNameSchema.optional(),
   groupIds: teamGroupIdsSchema.optional(),
+  approverIds: teamApproverIdsSchema.optional(),
   defaultRegion: optionalSetting(teamRegionSchema),
   addressPool: optionalSetting(addressPoolSchema),
 });

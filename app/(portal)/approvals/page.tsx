@@ -115,7 +115,7 @@ export default async function ApprovalsPage() {
                 ) : (
                   <p className="mt-1 text-sm text-red-800">The stored request no longer passes validation; decline it and ask for a new one.</p>
                 )}
-                <RequestDecisionForm requestId={r.id} title={r.title} isOwn={r.isOwn} />
+                <RequestDecisionForm requestId={r.id} title={r.title} isOwn={r.isOwn} blockedReason={r.decideBlockedReason} />
               </li>
             ))}
           </ul>

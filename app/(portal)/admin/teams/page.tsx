@@ -6,7 +6,7 @@ import { PageHeader } from "@/components/ui/page-header";
 import { requirePageUser } from "@/lib/auth/require-page-user";
 import { canUseSection } from "@/lib/auth/roles";
 import { getDb } from "@/lib/db/client";
-import { listTeamsForAdmin } from "@/lib/teams/admin-teams";
+import { listApproverCandidates, listTeamsForAdmin } from "@/lib/teams/admin-teams";
 import { AZURE_REGIONS } from "@/lib/validation/regions";
 
 export const metadata: Metadata = { title: "Teams · Admin" };
@@ -14,12 +14,12 @@ export const metadata: Metadata = { title: "Teams · Admin" };
 export default async function AdminTeamsPage() {
   const user = await requirePageUser();
   if (!canUseSection(user.roles, "admin")) return <AccessDenied section="Admin" />;
-  const teams = await listTeamsForAdmin(getDb(), user);
+  const [teams, approverCandidates] = await Promise.all([listTeamsForAdmin(getDb(), user), listApproverCandidates(getDb(), user)]);
   return (
     <>
       <PageHeader title="Admin" description="Feed hosts, workspaces, teams, settings and the audit trail." />
       <AdminNav />
-      <TeamsAdmin teams={teams} regions={[...AZURE_REGIONS]} />
+      <TeamsAdmin teams={teams} regions={[...AZURE_REGIONS]} approverCandidates={approverCandidates} />
     </>
   );
 }
