@@ -52,7 +52,8 @@ export default defineConfig({
 function server(o: { port: number; dataDir: string; seed: boolean }) {
   const url = `http://localhost:${o.port}`;
   return {
-    command: `npx tsx e2e/prepare-e2e-data.ts ${o.dataDir}${o.seed ? "" : " --keep-build"} && npx tsx scripts/start.ts`,
+    // The day-one journey greps the whole log of its portal (web, worker, sandbox) for secrets.
+    command: `npx tsx e2e/prepare-e2e-data.ts ${o.dataDir}${o.seed ? "" : " --keep-build"} && ${o.seed ? "npx tsx scripts/start.ts" : `mkdir -p ${o.dataDir} && npx tsx scripts/start.ts 2>&1 | tee ${o.dataDir}/server.log`}`,
     url: `${url}/api/health`,
     timeout: 300_000,
     reuseExistingServer: false,

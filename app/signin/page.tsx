@@ -1,8 +1,10 @@
 import type { Metadata } from "next";
+import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
 import { MsalRoot } from "@/components/auth/msal-root";
 import { SignInPanel } from "@/components/auth/sign-in-panel";
 import { Logo } from "@/components/shell/logo";
+import { GROUPS_STEP_COOKIE } from "@/lib/auth/groups-step";
 import { getMsalPublicConfig } from "@/lib/auth/msal-public-config";
 import { getCurrentUser } from "@/lib/auth/require-user";
 import { safeReturnTo } from "@/lib/auth/return-to";
@@ -14,7 +16,9 @@ export const dynamic = "force-dynamic";
 export default async function SignInPage({ searchParams }: { searchParams: Promise<{ returnTo?: string | string[] }> }) {
   const raw = (await searchParams).returnTo;
   const returnTo = safeReturnTo(Array.isArray(raw) ? raw[0] : raw);
-  if (await getCurrentUser()) redirect(returnTo);
+  // Signed in already: go on, unless MSAL is coming back from the groups step of an overage sign-in.
+  const isGroupsStep = (await cookies()).get(GROUPS_STEP_COOKIE)?.value === "1";
+  if ((await getCurrentUser()) && !isGroupsStep) redirect(returnTo);
   const msal = await getMsalPublicConfig();
   return (
     <main className="flex min-h-screen items-center justify-center bg-slate-900 px-4">
@@ -25,7 +29,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
         <h1 className="text-xl font-semibold text-slate-900">Sign in to Feedgate</h1>
         <p className="mb-6 mt-1 text-sm text-slate-600">Private pip and conda feeds for network-isolated Azure ML workspaces.</p>
         <MsalRoot config={msal}>
-          <SignInPanel returnTo={returnTo} scopes={msal.scopes} redirectUri={msal.redirectUri} isSandbox={isSandboxIdentity()} />
+          <SignInPanel returnTo={returnTo} scopes={msal.scopes} graphScopes={msal.graphScopes} redirectUri={msal.redirectUri} isSandbox={isSandboxIdentity()} />
         </MsalRoot>
       </div>
     </main>

@@ -7,14 +7,26 @@ import { safeReturnTo } from "@/lib/auth/return-to";
 
 type Status = { kind: "idle" } | { kind: "working"; text: string } | { kind: "error"; text: string };
 
+/** Where the groups step returns to: the redirect to the identity provider forgets the page's own URL. */
+const GROUPS_STEP_RETURN = "feedgate.groups-step.return-to";
+
+const isGraphToken = (result: AuthenticationResult) => result.scopes.some((s) => /(^|\/)GroupMember\.Read\.All$/i.test(s));
+
 /**
  * Starts MSAL's redirect sign-in with a server-minted nonce, and when MSAL comes back with an
  * id_token, posts it once to /api/auth/session, which verifies it and sets the session cookie.
+ *
+ * Groups overage: when the id_token could not name the person's groups, the session route says
+ * so; the panel then asks for a Microsoft Graph token (a second redirect, with no prompt when
+ * the person is signed in at the provider) and posts it to /api/auth/groups, which re-derives
+ * their teams. If no token comes (consent refused), the step ends and they keep their teams.
  */
-export function SignInPanel({ returnTo, scopes, redirectUri, isSandbox }: { returnTo: string; scopes: string[]; redirectUri: string; isSandbox: boolean }) {
+export function SignInPanel({ returnTo, scopes, graphScopes, redirectUri, isSandbox }: { returnTo: string; scopes: string[]; graphScopes: string[]; redirectUri: string; isSandbox: boolean }) {
   const { instance, inProgress } = useMsal();
   const [status, setStatus] = useState<Status>({ kind: "idle" });
+  const [graphFor, setGraphFor] = useState<AuthenticationResult | null>(null);
   const exchanged = useRef(false);
+  const graphStarted = useRef(false);
 
   useEffect(() => {
     // Registered before MsalProvider handles the redirect (child effects run first).
@@ -23,7 +35,12 @@ export function SignInPanel({ returnTo, scopes, redirectUri, isSandbox }: { retu
       const isSuccess = event.eventType === EventType.LOGIN_SUCCESS || event.eventType === EventType.ACQUIRE_TOKEN_SUCCESS;
       if (isSuccess && event.payload && !exchanged.current) {
         exchanged.current = true;
-        void exchange(event.payload as AuthenticationResult, setStatus);
+        const result = event.payload as AuthenticationResult;
+        if (isGraphToken(result)) void finishGroupsStep({ graphAccessToken: result.accessToken }, setStatus);
+        else void exchange(result, setStatus, setGraphFor);
+      } else if (event.eventType === EventType.ACQUIRE_TOKEN_FAILURE && window.sessionStorage.getItem(GROUPS_STEP_RETURN)) {
+        // Signed in already; only the groups could not be read.
+        void finishGroupsStep({ skip: true }, setStatus);
       } else if (event.eventType === EventType.ACQUIRE_TOKEN_FAILURE) {
         setStatus({ kind: "error", text: "Sign-in was not completed. Try again." });
       }
@@ -32,6 +49,15 @@ export function SignInPanel({ returnTo, scopes, redirectUri, isSandbox }: { retu
       if (id) instance.removeEventCallback(id);
     };
   }, [instance]);
+
+  // The Graph redirect starts once MSAL has finished handling the sign-in redirect.
+  useEffect(() => {
+    if (!graphFor || graphStarted.current || inProgress !== InteractionStatus.None) return;
+    graphStarted.current = true;
+    const result = graphFor;
+    window.sessionStorage.setItem(GROUPS_STEP_RETURN, safeReturnTo(result.state));
+    instance.acquireTokenRedirect({ scopes: graphScopes, account: result.account, state: result.state, redirectStartPage: redirectUri }).catch(() => void finishGroupsStep({ skip: true }, setStatus));
+  }, [graphFor, inProgress, instance, graphScopes, redirectUri]);
 
   async function signIn() {
     setStatus({ kind: "working", text: "Redirecting to sign-in…" });
@@ -69,7 +95,7 @@ export function SignInPanel({ returnTo, scopes, redirectUri, isSandbox }: { retu
   );
 }
 
-async function exchange(result: AuthenticationResult, setStatus: (s: Status) => void) {
+async function exchange(result: AuthenticationResult, setStatus: (s: Status) => void, askForGraph: (r: AuthenticationResult) => void) {
   setStatus({ kind: "working", text: "Signing you in…" });
   const res = await fetch("/api/auth/session", {
     method: "POST",
@@ -80,8 +106,22 @@ async function exchange(result: AuthenticationResult, setStatus: (s: Status) => 
     setStatus({ kind: "error", text: await errorText(res) });
     return;
   }
+  const body = (await res.json().catch(() => ({}))) as { groups?: string };
+  if (body.groups === "needed") {
+    setStatus({ kind: "working", text: "You are in many groups: reading them from Microsoft Graph…" });
+    askForGraph(result);
+    return;
+  }
   // A full navigation, so the first portal page renders on the server with the new cookie.
   window.location.replace(safeReturnTo(result.state));
+}
+
+async function finishGroupsStep(body: { graphAccessToken: string } | { skip: true }, setStatus: (s: Status) => void) {
+  setStatus({ kind: "working", text: "skip" in body ? "Your groups could not be read; signing you in with your current teams…" : "Reading your teams…" });
+  await fetch("/api/auth/groups", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) }).catch(() => undefined);
+  const returnTo = window.sessionStorage.getItem(GROUPS_STEP_RETURN);
+  window.sessionStorage.removeItem(GROUPS_STEP_RETURN);
+  window.location.replace(safeReturnTo(returnTo ?? "/"));
 }
 
 async function errorText(res: Response): Promise<string> {

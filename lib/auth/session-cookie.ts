@@ -69,7 +69,7 @@ function sessionKey(): Uint8Array {
   return deriveKey("session-cookie-v1");
 }
 
-function isSecureCookie(): boolean {
+export function isSecureCookie(): boolean {
   const url = new URL(env.APP_URL);
   // Browsers treat http://localhost as a secure context but do not always keep Secure cookies on it.
   return url.protocol === "https:" || !["localhost", "127.0.0.1", "[::1]"].includes(url.hostname);

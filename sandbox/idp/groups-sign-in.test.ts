@@ -6,7 +6,7 @@
 import { decodeJwt } from "jose";
 import { describe, expect, it } from "vitest";
 import { DEMO_TEAMS } from "@/prisma/demo-data";
-import { exchangeToken, idTokenClaims, signIdToken, signInAtIdp, startSignIn, useAuthHarness } from "@/testing/auth-harness";
+import { appRequest, cookiesFrom, exchangeToken, idTokenClaims, signIdToken, signInAtIdp, startSignIn, useAuthHarness } from "@/testing/auth-harness";
 import { testProviders } from "@/testing/test-database";
 
 const VISION = DEMO_TEAMS[0];
@@ -54,6 +54,39 @@ for (const provider of testProviders()) {
       expect(res.status).toBe(200);
       expect(await teamsOf("Omar Haddad")).toEqual(before);
       expect(before).not.toContain("nlp:entra");
+    });
+
+    it("the groups step: an overage sign-in without a Graph token signs in, asks for one, and POST /api/auth/groups takes only the person's own", async () => {
+      const { POST } = await import("@/app/api/auth/groups/route");
+      const { nonce, cookie } = await startSignIn();
+      const tokens = await signInAtIdp(h, "Omar Haddad", nonce);
+      const signedIn = await exchangeToken(tokens.idToken, cookie);
+      expect(signedIn.status).toBe(200);
+      expect(await signedIn.json()).toMatchObject({ user: { name: "Omar Haddad" }, groups: "needed" });
+      const set = cookiesFrom(signedIn);
+      expect(set["feedgate-groups-step"]).toBe("1");
+      const session = Object.entries(set).find(([k, v]) => k.includes("feedgate-session") && v);
+      const sessionCookie = `${session?.[0]}=${session?.[1]}`;
+      const groups = (body: unknown, init: { cookie?: string; origin?: string | null } = {}) => POST(appRequest("/api/auth/groups", { method: "POST", cookie: sessionCookie, body, ...init }));
+
+      // Not signed in, another origin, a bad body: refused, nothing changes.
+      const before = await teamsOf("Omar Haddad");
+      expect((await groups({ graphAccessToken: tokens.accessToken }, { cookie: "" })).status).toBe(401);
+      expect((await groups({ graphAccessToken: tokens.accessToken }, { origin: "https://evil.example" })).status).toBe(403);
+      expect((await groups({ graphAccessToken: "a b" })).status).toBe(400);
+      // Someone else's genuine token: the step ends, Omar's teams stay.
+      const bilal = await signInAtIdp(h, "Bilal Okafor", (await startSignIn()).nonce);
+      const refused = await groups({ graphAccessToken: bilal.accessToken });
+      expect(await refused.json()).toMatchObject({ synced: false });
+      expect(cookiesFrom(refused)["feedgate-groups-step"]).toBe("");
+      expect(await teamsOf("Omar Haddad")).toEqual(before);
+
+      await h.db.teamMembership.deleteMany({ where: { user: { entraOid: h.user("Omar Haddad").oid } } });
+      const taken = await groups({ graphAccessToken: tokens.accessToken });
+      expect(taken.status).toBe(200);
+      expect(await taken.json()).toMatchObject({ synced: true, teams: [{ slug: VISION.slug }] });
+      expect(await teamsOf("Omar Haddad")).toEqual([`${VISION.slug}:entra`]);
+      expect(await (await groups({ skip: true })).json()).toMatchObject({ synced: false, teams: [{ slug: VISION.slug }] });
     });
 
     it("a groups claim from the provider keeps a seeded manual membership manual", async () => {

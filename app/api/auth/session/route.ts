@@ -1,6 +1,7 @@
 import { NextResponse } from "next/server";
 import { z } from "zod";
 import { completeSignIn, recordRejectedToken } from "@/lib/sessions/complete-sign-in";
+import { GROUPS_STEP_COOKIE, groupsStepCookieOptions } from "@/lib/auth/groups-step";
 import { sealSession, sessionCookieName, sessionCookieOptions } from "@/lib/auth/session-cookie";
 import { NONCE_COOKIE, nonceCookieOptions, readNonce } from "@/lib/auth/sign-in-nonce";
 import { signInRateLimiter } from "@/lib/http/sign-in-rate-limit";
@@ -44,10 +45,14 @@ export async function POST(request: Request) {
       if (error instanceof TokenRejectedError) await recordRejectedToken(getDb(), body.data.idToken, error.reason, meta);
       throw error;
     }
+    // Groups overage without a Graph token: sign in with the memberships the person has, and
+    // ask the browser for a Graph token (the groups step, POST /api/auth/groups).
+    const groupsNeeded = identity.groups === undefined && !body.data.graphAccessToken;
     if (identity.groups === undefined) identity = { ...identity, groups: await resolveOverageGroups(body.data.graphAccessToken, identity.oid) };
     const { session, roles } = await completeSignIn(getDb(), identity, meta);
-    const ok = NextResponse.json({ user: { name: session.name, roles } }, { headers: { "Cache-Control": "no-store" } });
+    const ok = NextResponse.json({ user: { name: session.name, roles }, ...(groupsNeeded ? { groups: "needed" } : {}) }, { headers: { "Cache-Control": "no-store" } });
     ok.cookies.set(sessionCookieName(), await sealSession(session), sessionCookieOptions());
+    if (groupsNeeded) ok.cookies.set(GROUPS_STEP_COOKIE, "1", groupsStepCookieOptions());
     res = ok;
   } catch (error) {
     res = errorResponse(error, correlationId);
