@@ -96,8 +96,27 @@ async function registeredInScope(db: PrismaClient, subscriptionId: string, resou
   return resourceGroup ? rows.filter((w) => w.resourceGroup.toLowerCase() === resourceGroup.toLowerCase()) : rows;
 }
 
+/**
+ * The watcher's round (lib/workflows/check-feed-drift): one listing of the subscription, so a
+ * workspace deleted in Azure shows as missing without an admin running discovery. Audited as
+ * the watcher. Answers how many workspaces went missing and came back.
+ */
+export async function reconcileRegisteredWorkspaces(db: PrismaClient, cloud: Cloud, actor: Auditor, correlationId: string): Promise<{ missing: number; foundAgain: number }> {
+  const registered = await registeredInScope(db, cloud.subscriptionId, null);
+  if (registered.length === 0) return { missing: 0, foundAgain: 0 };
+  const listed = await cloud.aml.listWorkspaces();
+  const seen = new Set(listed.map((w) => w.id.toLowerCase()));
+  const missing = registered.filter((w) => w.status === "REGISTERED" && !seen.has(w.armId.toLowerCase())).length;
+  const foundAgain = registered.filter((w) => w.status === "MISSING" && seen.has(w.armId.toLowerCase())).length;
+  await reconcile(db, actor, registered, listed, correlationId);
+  return { missing, foundAgain };
+}
+
+/** Who an audit event names: a person, or the watcher. */
+type Auditor = Pick<ActingUser, "oid" | "name">;
+
 /** Marks what the listing lacks MISSING and what it holds again REGISTERED, each audited; stamps lastSeenAt. */
-async function reconcile(db: PrismaClient, actor: ActingUser, registered: (Workspace & { team: { name: string } })[], listed: DiscoveredWorkspace[], correlationId: string): Promise<MissingWorkspaceView[]> {
+async function reconcile(db: PrismaClient, actor: Auditor, registered: (Workspace & { team: { name: string } })[], listed: DiscoveredWorkspace[], correlationId: string): Promise<MissingWorkspaceView[]> {
   const seen = new Set(listed.map((w) => w.id.toLowerCase()));
   const now = new Date();
   const present = registered.filter((w) => seen.has(w.armId.toLowerCase()));
@@ -121,7 +140,7 @@ function cloudUnavailable(error: unknown, what: string): unknown {
   return new AppError("cloud_unavailable", `Azure did not let Feedgate ${what}: ${error.message}.${hint}`);
 }
 
-function audit(db: PrismaClient, actor: ActingUser, w: Workspace, action: "workspace.missing" | "workspace.found_again", from: string, to: string, correlationId: string) {
+function audit(db: PrismaClient, actor: Auditor, w: Workspace, action: "workspace.missing" | "workspace.found_again", from: string, to: string, correlationId: string) {
   return recordAuditEvent(db, { actorOid: actor.oid, actorName: actor.name, action, targetType: "workspace", targetId: w.id, teamId: w.teamId, before: { status: from }, after: { status: to }, correlationId });
 }
 
