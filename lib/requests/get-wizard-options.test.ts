@@ -20,6 +20,10 @@ for (const provider of testProviders()) {
       const alice = await actingUser(t.db, "Alice Chen");
       const options = await getWizardOptions(t.db, alice);
       expect(options.teams.find((x) => x.id === vision.id)).toMatchObject({ defaultRegion: "swedencentral", suggestedAddressSpace: "10.40.4.0/23" });
+      // Another team's workspace is not offered, and its range is described without its name.
+      expect(options.workspaces.map((w) => w.name)).toEqual(["vision-a"]);
+      expect(options.takenRanges).toContainEqual({ range: "10.40.2.0/24", label: "another team's workspace" });
+      expect(JSON.stringify(options)).not.toContain("nlp-a");
 
       // A full pool suggests nothing rather than an overlapping range.
       await t.db.team.update({ where: { id: vision.id }, data: { addressPool: "10.40.0.0/23" } });
