@@ -32,7 +32,7 @@ const optionalString = z
   .optional()
   .transform((v) => (v ? v : undefined));
 
-const schema = z.object({
+const configShape = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   /** Defaults to file:<DATA_DIR>/feedgate.db (see the transform below). */
   DATABASE_URL: databaseUrl.optional(),
@@ -147,7 +147,23 @@ const schema = z.object({
   AZURE_DEVOPS_CREDENTIAL_REF: credentialRef.default("env:AZURE_DEVOPS_PAT"),
   /** SSH public key installed on Nexus VMs that Feedgate deploys. */
   NEXUS_VM_SSH_PUBLIC_KEY: optionalString,
-}).superRefine((v, ctx) => {
+  /**
+   * The env: variables an Admin may name as a feed host's credential, by prefix (comma-separated).
+   * Feedgate's own configuration variables are never allowed, whatever their prefix.
+   */
+  FEED_HOST_ENV_PREFIXES: z
+    .string()
+    .default("NEXUS_,ADO_,AZURE_DEVOPS_,FEED_HOST_")
+    .transform((v) => v.split(",").map((p) => p.trim()).filter(Boolean))
+    .pipe(z.array(z.string().regex(/^[A-Z][A-Z0-9_]*$/, "must be a comma-separated list of variable-name prefixes such as NEXUS_,ADO_"))),
+  /** The only folder whose files an Admin may name (file:) as a feed host's credential. */
+  FEED_HOST_SECRETS_DIR: z.string().trim().regex(/^\/.+\/$/, "must be an absolute folder path ending in /").default("/run/secrets/"),
+});
+
+/** Every variable Feedgate reads: none of them may be named as a feed host's credential. */
+export const CONFIG_VARIABLE_NAMES: readonly string[] = Object.keys(configShape.shape);
+
+const schema = configShape.superRefine((v, ctx) => {
   // A real tenant is a real deployment: no generated secrets, no sandbox defaults.
   if (v.ENTRA_TENANT_ID && !v.ENTRA_CLIENT_ID) {
     ctx.addIssue({ code: "custom", path: ["ENTRA_CLIENT_ID"], message: "is required when ENTRA_TENANT_ID is set" });

@@ -50,8 +50,11 @@ function HostCard({ host }: { host: AdminFeedHostView }) {
   const [editing, setEditing] = useState(false);
   const test = useAction(testFeedHostConnectionAction);
   const [testStatus, setTestStatus] = useState("");
-  const check = test.result.data?.host?.lastCheck ?? host.lastCheck;
-  const checkedAt = test.result.data?.host?.lastCheckedAt ?? host.lastCheckedAt;
+  // Whichever is newer: the answer to this click, or the host as the page last loaded it.
+  const fromTest = test.result.data?.host;
+  const testIsNewer = fromTest?.lastCheckedAt && (!host.lastCheckedAt || new Date(fromTest.lastCheckedAt) > new Date(host.lastCheckedAt));
+  const check = testIsNewer ? fromTest.lastCheck : host.lastCheck;
+  const checkedAt = testIsNewer ? fromTest.lastCheckedAt : host.lastCheckedAt;
 
   async function runTest() {
     setTestStatus("Testing the connection…");
@@ -128,9 +131,12 @@ function EnableToggle({ host }: { host: AdminFeedHostView }) {
   const error = result.serverError?.fields?.reason ?? result.serverError?.message ?? (result.validationErrors ? "Say why the host is disabled." : "");
   if (host.status === "DISABLED") {
     return (
-      <button type="button" onClick={() => void executeAsync({ id: host.id, enabled: true, reason: "" })} disabled={isPending} className="rounded-lg border border-slate-300 px-3 py-1 text-sm hover:bg-slate-50 disabled:opacity-60">
-        {isPending ? "Enabling…" : "Enable"}
-      </button>
+      <>
+        <button type="button" onClick={() => void executeAsync({ id: host.id, enabled: true, reason: "" })} disabled={isPending} className="rounded-lg border border-slate-300 px-3 py-1 text-sm hover:bg-slate-50 disabled:opacity-60">
+          {isPending ? "Enabling…" : "Enable"}
+        </button>
+        {error ? <p role="alert" className="w-full text-sm text-red-700">{error}</p> : null}
+      </>
     );
   }
   if (!asking) {

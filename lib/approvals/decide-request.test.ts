@@ -71,7 +71,7 @@ for (const provider of testProviders()) {
       await seedDemoData(t.db);
       const [carmen, dmitri] = await Promise.all([actingUser(t.db, "Carmen Diaz"), actingUser(t.db, "Dmitri Ivanov")]);
       const request = await submittedRequest(t.db);
-      const dmitriRow = await t.db.user.findUniqueOrThrow({ where: { entraOid: dmitri.oid } });
+      const dmitriRow = await t.db.user.update({ where: { entraOid: dmitri.oid }, data: { lastRoles: ["Feedgate.Approver", "Feedgate.Admin"] } });
       await t.db.teamApprover.create({ data: { teamId: request.teamId, userId: dmitriRow.id } });
       try {
         const queue = await listApprovalQueue(t.db, carmen);
@@ -83,6 +83,15 @@ for (const provider of testProviders()) {
         expect(await counts(request.id)).toEqual({ status: "SUBMITTED", approvals: 0, audits: 0, jobs: 0 });
         const decided = await decideRequest(t.db, dmitri, { requestId: request.id, decision: "decline", reason: "Use the team feed" }, "d-scoped");
         expect(decided.status).toBe("DECLINED");
+
+        // The only team approver's own request (or one of a team whose approvers lost the role) is
+        // not left undecidable: any other Approver decides it.
+        const own = await submittedRequest(t.db, { submittedBy: dmitri });
+        expect((await listApprovalQueue(t.db, carmen)).requests.find((r) => r.id === own.id)?.decideBlockedReason).toBeNull();
+        expect((await decideRequest(t.db, carmen, { requestId: own.id, decision: "approve", reason: "Team approver is the submitter" }, "c-own")).status).toBe("APPROVED");
+        await t.db.user.update({ where: { id: dmitriRow.id }, data: { lastRoles: ["Feedgate.Requester"] } });
+        const orphan = await submittedRequest(t.db);
+        expect((await decideRequest(t.db, carmen, { requestId: orphan.id, decision: "decline", reason: "No team approver left" }, "c-orphan")).status).toBe("DECLINED");
       } finally {
         await t.db.teamApprover.deleteMany({ where: { teamId: request.teamId } });
       }

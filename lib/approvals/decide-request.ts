@@ -33,7 +33,7 @@ export async function decideRequest(db: PrismaClient, actor: ActingUser, input: 
     const before = await tx.feedRequest.findUnique({ where: { id: input.requestId }, select: { id: true, title: true, status: true, teamId: true, submittedByOid: true } });
     if (!before) throw new NotFoundError("No such request.");
     if (before.submittedByOid === actor.oid) throw new ForbiddenError("You submitted this request; another approver decides it.");
-    const scoped = await teamApproverRefusal(tx as unknown as PrismaClient, before.teamId, actor.oid);
+    const scoped = await teamApproverRefusal(tx as unknown as PrismaClient, before, actor.oid);
     if (scoped) throw new ForbiddenError(scoped);
     const decidedAt = new Date();
     const isDecided = await transitionRequest(tx, before.id, DECIDABLE_REQUEST_STATUSES, status, status === "DECLINED" ? `Declined by ${actor.name}: ${input.reason}` : null, {
@@ -63,10 +63,16 @@ export async function decideRequest(db: PrismaClient, actor: ActingUser, input: 
 
 /**
  * A team with team-scoped approvers has its requests decided by them alone: why this actor may
- * not, or null when they may (the team has none, or names them).
+ * not, or null when they may. Only approvers who can decide this request count (still Approvers,
+ * and not its submitter); when none can, any Approver decides, so no request is left undecidable.
  */
-export async function teamApproverRefusal(db: PrismaClient, teamId: string, actorOid: string): Promise<string | null> {
-  const approvers = await db.teamApprover.findMany({ where: { teamId }, select: { user: { select: { entraOid: true, name: true } }, team: { select: { name: true } } }, orderBy: { createdAt: "asc" } });
-  if (approvers.length === 0 || approvers.some((a) => a.user.entraOid === actorOid)) return null;
-  return `${approvers[0]?.team.name ?? "This team"}'s requests are decided by its team approvers: ${approvers.map((a) => a.user.name).join(", ")}.`;
+export async function teamApproverRefusal(db: PrismaClient, request: { teamId: string; submittedByOid: string }, actorOid: string): Promise<string | null> {
+  const rows = await db.teamApprover.findMany({ where: { teamId: request.teamId }, select: { user: { select: { entraOid: true, name: true, lastRoles: true } }, team: { select: { name: true } } }, orderBy: { createdAt: "asc" } });
+  return scopedRefusal(rows.map((r) => ({ ...r.user, teamName: r.team.name })), request.submittedByOid, actorOid);
+}
+
+export function scopedRefusal(approvers: { entraOid: string; name: string; lastRoles: unknown; teamName: string }[], submittedByOid: string, actorOid: string): string | null {
+  const able = approvers.filter((a) => a.entraOid !== submittedByOid && Array.isArray(a.lastRoles) && a.lastRoles.includes("Feedgate.Approver"));
+  if (able.length === 0 || able.some((a) => a.entraOid === actorOid)) return null;
+  return `${able[0]?.teamName ?? "This team"}'s requests are decided by its team approvers: ${able.map((a) => a.name).join(", ")}.`;
 }

@@ -4,6 +4,7 @@ import { requireRole } from "@/lib/auth/require-role";
 import type { PrismaClient } from "@/lib/db/client";
 import { APPROVALS_NEEDED_UNDER_TWO_PERSON_RULE } from "@/lib/upstreams/decide-upstream";
 import { getTwoPersonRule } from "@/lib/settings/two-person-rule";
+import { scopedRefusal } from "./decide-request";
 import { feedRequestSchema, type FeedRequestPayload } from "@/lib/validation/feed-request";
 
 const OPEN_REQUEST_STATUSES = ["SUBMITTED", "AWAITING_UPSTREAM", "APPROVED", "PROVISIONING"] as const;
@@ -63,13 +64,10 @@ export async function listApprovalQueue(db: PrismaClient, actor: ActingUser) {
   });
 
   const pending = requests.filter((r) => (r.status === "SUBMITTED" || r.status === "AWAITING_UPSTREAM") && r.decidedAt === null);
-  const scopedTeams = pending.length ? await db.teamApprover.findMany({ where: { teamId: { in: [...new Set(pending.map((r) => r.team.id))] } }, select: { teamId: true, user: { select: { entraOid: true, name: true } } }, orderBy: { createdAt: "asc" } }) : [];
-  /** Why this approver may not decide the team's requests (team-scoped approvers who are not they), or null. */
-  const scopedRefusal = (teamId: string, teamName: string) => {
-    const names = scopedTeams.filter((a) => a.teamId === teamId);
-    if (!names.length || names.some((a) => a.user.entraOid === actor.oid)) return null;
-    return `${teamName}'s requests are decided by its team approvers: ${names.map((a) => a.user.name).join(", ")}.`;
-  };
+  const scopedTeams = pending.length ? await db.teamApprover.findMany({ where: { teamId: { in: [...new Set(pending.map((r) => r.team.id))] } }, select: { teamId: true, user: { select: { entraOid: true, name: true, lastRoles: true } } }, orderBy: { createdAt: "asc" } }) : [];
+  /** Why this approver may not decide the request (the team's scoped approvers decide it), or null; the same rule decideRequest applies. */
+  const refusalFor = (r: (typeof pending)[number]) =>
+    scopedRefusal(scopedTeams.filter((a) => a.teamId === r.team.id).map((a) => ({ ...a.user, teamName: r.team.name })), r.submittedByOid, actor.oid);
   const pendingRequests = pending
     .map((r) => ({
       id: r.id,
@@ -80,7 +78,7 @@ export async function listApprovalQueue(db: PrismaClient, actor: ActingUser) {
       submittedAt: r.submittedAt,
       submittedBy: people.get(r.submittedByOid) ?? "Unknown person",
       isOwn: r.submittedByOid === actor.oid,
-      decideBlockedReason: scopedRefusal(r.team.id, r.team.name),
+      decideBlockedReason: refusalFor(r),
       summary: r.parsed ? summarise(r.parsed, allUpstreamNames) : null,
     }));
 

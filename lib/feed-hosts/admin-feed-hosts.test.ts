@@ -127,6 +127,16 @@ for (const provider of testProviders()) {
       expect(parsed.error?.issues[0]?.path[0]).toBe(field);
     });
 
+    it("refuses a credential reference that would hand the worker's own secrets to the host, changing nothing", async () => {
+      const before = await t.db.feedHost.findUniqueOrThrow({ where: { id: nexusId } });
+      for (const credentialRef of ["env:DATABASE_URL", "env:SESSION_SECRET", "env:AZURE_CLIENT_SECRET", "file:/proc/self/environ"]) {
+        await expect(updateFeedHost(t.db, admin, nexusId, updateFeedHostSchema.parse({ credentialRef }), "c9")).rejects.toMatchObject({ status: 400, fields: { credentialRef: expect.any(String) } });
+        await expect(registerFeedHost(t.db, admin, registerFeedHostSchema.parse(nexusBody({ name: "exfil", baseUrl: "https://exfil.example.com", credentialRef })), "c9")).rejects.toMatchObject({ fields: { credentialRef: expect.any(String) } });
+      }
+      expect(await t.db.feedHost.findUniqueOrThrow({ where: { id: nexusId } })).toEqual(before);
+      expect(await t.db.feedHost.count({ where: { name: "exfil" } })).toBe(0);
+    });
+
     it("refuses a PEM-shaped block that is no certificate, on the caCertificate field", async () => {
       const fake = "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----";
       await expect(registerFeedHost(t.db, admin, registerFeedHostSchema.parse(nexusBody({ name: "nexus-fake", baseUrl: "https://fake.example.com", caCertificate: fake })), "c5")).rejects.toMatchObject({ status: 400, fields: { caCertificate: expect.any(String) } });

@@ -5,8 +5,10 @@ import type { ActingUser } from "@/lib/auth/acting-user";
 import { requireRole } from "@/lib/auth/require-role";
 import { recordAuditEvent } from "@/lib/audit/record-audit-event";
 import type { PrismaClient } from "@/lib/db/client";
+import { CONFIG_VARIABLE_NAMES, env } from "@/lib/env";
 import { AppError, FieldError, NotFoundError } from "@/lib/errors";
 import { feedHostReasonSchema, type FeedHostKind, type FeedHostStatus, type RegisterFeedHostInput, type UpdateFeedHostInput } from "@/lib/validation/admin-feed-hosts";
+import { credentialPolicyProblem } from "./credential-policy";
 import type { FeedHostCheckResult } from "./test-connection";
 
 /** Bad input on the feed-host form: one message per field; nothing was changed. */
@@ -47,6 +49,7 @@ export async function registerFeedHost(db: PrismaClient, actor: ActingUser, inpu
       ? { kind: "nexus", name: input.name, baseUrl: input.baseUrl, credentialRef: input.credentialRef, organization: null, project: null, caCertificate: input.caCertificate ?? null }
       : { kind: "artifacts", name: input.name, baseUrl: artifactsBaseUrl(input.organization, input.project), credentialRef: input.credentialRef, organization: input.organization, project: input.project, caCertificate: null };
   assertCertificatesParse(next.caCertificate);
+  assertCredentialAllowed(next.credentialRef);
   try {
     return await db.$transaction(async (tx) => {
       await assertFree(tx as unknown as PrismaClient, null, next);
@@ -70,10 +73,17 @@ export async function updateFeedHost(db: PrismaClient, actor: ActingUser, id: st
     const before = toView(existing);
     const next = mergeSettings(before, input);
     assertCertificatesParse(next.caCertificate);
+    if (input.credentialRef !== undefined) assertCredentialAllowed(next.credentialRef);
     await assertFree(tx as unknown as PrismaClient, id, next);
     const changed = SETTING_KEYS.some((k) => before[k] !== next[k]);
     if (!changed) return before;
-    const updated = await tx.feedHost.update({ where: { id }, data: { baseUrl: next.baseUrl, credentialRef: next.credentialRef, organization: next.organization, project: next.project, caCertificate: next.caCertificate }, select: VIEW_SELECT });
+    // Another URL or credential makes the last connection test say nothing about the host.
+    const retest = before.baseUrl !== next.baseUrl || before.credentialRef !== next.credentialRef;
+    const updated = await tx.feedHost.update({
+      where: { id },
+      data: { baseUrl: next.baseUrl, credentialRef: next.credentialRef, organization: next.organization, project: next.project, caCertificate: next.caCertificate, ...(retest ? { lastCheck: Prisma.DbNull, lastCheckedAt: null, lastCheckOk: null } : {}) },
+      select: VIEW_SELECT,
+    });
     const after = toView(updated);
     await recordAuditEvent(tx, { actorOid: actor.oid, actorName: actor.name, action: "feed_host.updated", targetType: "feed_host", targetId: id, before: auditShape(before), after: auditShape(after), correlationId });
     return after;
@@ -197,6 +207,12 @@ async function assertFree(db: PrismaClient, selfId: string | null, next: HostSet
   if (sameUrl && next.kind === "nexus") fields.baseUrl = `feed host ${sameUrl.name} already has this URL`;
   if (sameUrl && next.kind === "artifacts") fields.project = `feed host ${sameUrl.name} already serves ${next.organization}/${next.project}`;
   if (Object.keys(fields).length > 0) throw new FeedHostFieldError("conflict", fields);
+}
+
+/** The reference must be one an Admin may use (credential-policy.ts); the field error says which would do. */
+function assertCredentialAllowed(ref: string) {
+  const problem = credentialPolicyProblem(ref, { envPrefixes: env.FEED_HOST_ENV_PREFIXES, secretsDir: env.FEED_HOST_SECRETS_DIR, ownVariables: new Set(CONFIG_VARIABLE_NAMES) });
+  if (problem) throw new FeedHostFieldError("invalid_input", { credentialRef: problem });
 }
 
 /** The form checks the PEM shape; here each block must also be a certificate Node can read. */

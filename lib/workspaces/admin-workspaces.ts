@@ -15,6 +15,7 @@ import type { Cloud } from "@/lib/cloud/cloud";
 import { CloudError } from "@/lib/cloud/cloud-error";
 import type { PrismaClient } from "@/lib/db/client";
 import { AppError, FieldError } from "@/lib/errors";
+import { isUniqueViolation } from "@/lib/jobs/job-records";
 import { parseWorkspaceArmId, type DiscoverWorkspacesInput, type RegisterWorkspaceInput } from "@/lib/validation/admin-workspaces";
 import { assessPrivateBuild, type PrivateBuildAssessment } from "./assess";
 
@@ -177,9 +178,20 @@ export async function registerWorkspace(db: PrismaClient, cloud: Cloud, actor: A
   // ARM answers with the id as it spells it; that spelling is the one stored and compared.
   if (facts.id) await assertNotRegistered(db, facts.id);
   const assessment = assessPrivateBuild(facts);
+  // The range keeps new workspaces from overlapping this one; a network Feedgate may not read
+  // (say, a hub in another subscription) is a warning, not a reason to refuse the workspace.
   const subnetId = facts.privateEndpoints.find((p) => p.subnetId)?.subnetId;
-  const addressSpace = subnetId ? ((await cloud.arm.getVirtualNetworkAddressSpace(subnetId)) ?? []) : [];
-  const created = await db.$transaction(async (tx) => {
+  let addressSpace: string[] = [];
+  if (subnetId) {
+    try {
+      addressSpace = (await cloud.arm.getVirtualNetworkAddressSpace(subnetId)) ?? [];
+    } catch (error) {
+      if (!(error instanceof CloudError)) throw error;
+      assessment.warnings.push(`Feedgate could not read the address space of the private endpoint's virtual network (${error.message}), so new workspaces are not kept from overlapping it.`);
+    }
+  }
+  const created = await db
+    .$transaction(async (tx) => {
     const ws = await tx.workspace.create({
       data: {
         teamId: team.id,
@@ -209,15 +221,20 @@ export async function registerWorkspace(db: PrismaClient, cloud: Cloud, actor: A
       correlationId,
     });
     return ws;
-  });
+  })
+    .catch(async (error: unknown) => {
+      // Two admins registering it at once: the unique armId decides, the other gets the conflict.
+      if (isUniqueViolation(error)) await assertNotRegistered(db, facts.id || input.armId);
+      throw error;
+    });
   return { id: created.id, armId: created.armId, name: created.name, teamId: created.teamId, region: created.region, status: created.status, warnings: assessment.warnings };
 }
 
-/** ARM ids are case-insensitive and the column is not: compare every spelling of the workspace's name. */
+/** ARM ids are case-insensitive and the column is not: compare them lower-cased, within the subscription. */
 async function assertNotRegistered(db: PrismaClient, armId: string) {
-  const name = armId.split("/").pop() ?? "";
-  const namesakes = await db.workspace.findMany({ where: { OR: [{ armId }, { name }, { name: name.toLowerCase() }] }, include: { team: { select: { name: true } } }, take: 100 });
-  const same = namesakes.find((w) => w.armId.toLowerCase() === armId.toLowerCase());
+  const subscriptionId = parseWorkspaceArmId(armId)?.subscriptionId ?? "";
+  const inSubscription = await db.workspace.findMany({ where: { OR: [{ armId }, { subscriptionId: { in: [subscriptionId, subscriptionId.toUpperCase()] } }] }, select: { name: true, armId: true, team: { select: { name: true } } }, take: 5000 });
+  const same = inSubscription.find((w) => w.armId.toLowerCase() === armId.toLowerCase());
   if (same) throw new FieldError("conflict", { armId: `workspace ${same.name} is already registered to ${same.team.name}` });
 }
 

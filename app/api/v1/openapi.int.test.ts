@@ -8,7 +8,7 @@ import { bearerOf, createApiClient, documentedOperations, implementedOperations,
 import { readyFeed, submittedRequest, uniqueSuffix } from "@/testing/approval-fixtures";
 import { useAuthHarness } from "@/testing/auth-harness";
 import { validState } from "@/testing/request-fixtures";
-import { startTestSandbox, type TestSandbox } from "@/testing/sandbox";
+import { addFault, clearFaults, startTestSandbox, type TestSandbox } from "@/testing/sandbox";
 import { seedLargeLog } from "@/testing/seed-builds";
 import { testProviders } from "@/testing/test-database";
 
@@ -252,7 +252,7 @@ for (const provider of testProviders()) {
         expect(created.status).toBe(201);
         const host = created.body as { id: string; baseUrl: string; status: string };
         expect(host).toMatchObject({ baseUrl, status: "ACTIVE", credentialRef: "env:NEXUS_PROBE_PASSWORD", lastCheck: null, feedCount: 0 });
-        expect((await api.call("POST", "/api/v1/admin/feed-hosts", { as: dmitri, body: { kind: "nexus", name, baseUrl: "https://elsewhere.contoso.example", credentialRef: "env:X" } })).body).toMatchObject({ error: { code: "conflict", fields: { name: expect.any(String) } } });
+        expect((await api.call("POST", "/api/v1/admin/feed-hosts", { as: dmitri, body: { kind: "nexus", name, baseUrl: "https://elsewhere.contoso.example", credentialRef: "env:NEXUS_X" } })).body).toMatchObject({ error: { code: "conflict", fields: { name: expect.any(String) } } });
         const bad = await api.call("POST", "/api/v1/admin/feed-hosts", { as: dmitri, body: { kind: "nexus", name: "Bad Name", baseUrl: "http://nexus.contoso.example", credentialRef: "keyvault:nexus" } });
         expect(bad.status).toBe(400);
         expect(Object.keys((bad.body as { error: { fields: object } }).error.fields).sort()).toEqual(["baseUrl", "credentialRef", "name"]);
@@ -271,7 +271,7 @@ for (const provider of testProviders()) {
         const disabled = await api.call("PUT", `/api/v1/admin/feed-hosts/${host.id}/status`, { as: dmitri, body: { enabled: false, reason: "Nexus upgrade this weekend" } });
         expect(disabled.body).toMatchObject({ status: "DISABLED" });
         expect(await h.db.auditEvent.findFirstOrThrow({ where: { action: "feed_host.disabled", targetId: host.id } })).toMatchObject({ before: { status: "ACTIVE" }, after: { status: "DISABLED", reason: "Nexus upgrade this weekend" } });
-        const provisioning = await h.db.feedHost.create({ data: { name: `${name}-vm`, kind: "nexus", baseUrl: `${baseUrl}/vm`, credentialRef: "env:X", status: "PROVISIONING" } });
+        const provisioning = await h.db.feedHost.create({ data: { name: `${name}-vm`, kind: "nexus", baseUrl: `${baseUrl}/vm`, credentialRef: "env:NEXUS_X", status: "PROVISIONING" } });
         expect((await api.call("PUT", `/api/v1/admin/feed-hosts/${provisioning.id}/status`, { as: dmitri, body: { enabled: false, reason: "Not yet" } })).status).toBe(409);
 
         expect((await api.call("POST", `/api/v1/admin/feed-hosts/${host.id}/connection-test?waitSeconds=99`, { as: dmitri })).status).toBe(400);
@@ -288,7 +288,7 @@ for (const provider of testProviders()) {
         const jobs = await h.db.job.count();
         for (const caller of [alice, carmen]) {
           expect((await api.call("GET", "/api/v1/admin/feed-hosts", { as: caller })).status).toBe(403);
-          expect((await api.call("POST", "/api/v1/admin/feed-hosts", { as: caller, body: { kind: "nexus", name: `${name}-x`, baseUrl: `${baseUrl}/x`, credentialRef: "env:X" } })).status).toBe(403);
+          expect((await api.call("POST", "/api/v1/admin/feed-hosts", { as: caller, body: { kind: "nexus", name: `${name}-x`, baseUrl: `${baseUrl}/x`, credentialRef: "env:NEXUS_X" } })).status).toBe(403);
           expect((await api.call("PATCH", `/api/v1/admin/feed-hosts/${host.id}`, { as: caller, body: { credentialRef: "env:STOLEN" } })).status).toBe(403);
           expect((await api.call("PUT", `/api/v1/admin/feed-hosts/${host.id}/status`, { as: caller, body: { enabled: true } })).status).toBe(403);
           expect((await api.call("POST", `/api/v1/admin/feed-hosts/${host.id}/connection-test?waitSeconds=0`, { as: caller })).status).toBe(403);
@@ -314,6 +314,19 @@ for (const provider of testProviders()) {
         expect((await api.call("POST", "/api/v1/admin/workspaces", { as: dmitri, body: { armId: target?.armId, teamId: ids.nlp } })).status).toBe(409);
         const list = await api.call("GET", "/api/v1/admin/workspaces", { as: dmitri });
         expect((list.body as { workspaces: { armId: string; teamName: string }[] }).workspaces.find((w) => w.armId === target?.armId)).toMatchObject({ teamName: "Vision Research" });
+
+        // Azure refusing the portal's identity is a 502 that says what to do.
+        if (!sandbox) throw new Error("no sandbox");
+        await addFault(sandbox.endpoints.arm, { kind: "status", status: 403, method: "GET", path: "/providers/Microsoft.MachineLearningServices/workspaces", times: 2 });
+        try {
+          const refused = await api.call("POST", "/api/v1/admin/workspaces/discovery", { as: dmitri, body: {} });
+          expect(refused.status).toBe(502);
+          expect(refused.body).toMatchObject({ error: { code: "cloud_unavailable", message: expect.stringContaining("Reader role") } });
+          const other = discovery.workspaces.find((w) => w.name === "mlw-nlp-nocompute");
+          expect((await api.call("POST", "/api/v1/admin/workspaces", { as: dmitri, body: { armId: other?.armId, teamId: ids.nlp } })).status).toBe(502);
+        } finally {
+          await clearFaults(sandbox.endpoints.arm);
+        }
 
         const count = await h.db.workspace.count();
         for (const caller of [alice, carmen]) {
@@ -431,8 +444,8 @@ for (const provider of testProviders()) {
       if (operationId === "createDraft" || operationId === "saveDraft") return { teamId: ids.vision, title: "Probe" };
       if (operationId === "createTeam") return { slug: `probe-${uniqueSuffix()}`, name: `Probe ${uniqueSuffix()}`, groupIds: [] };
       if (operationId === "updateTeam") return { name: "Probe rename" };
-      if (operationId === "registerFeedHost") return { kind: "nexus", name: `probe-${uniqueSuffix()}`.toLowerCase(), baseUrl: `https://probe-${uniqueSuffix()}.contoso.example`.toLowerCase(), credentialRef: "env:PROBE" };
-      if (operationId === "updateFeedHost") return { credentialRef: "env:PROBE" };
+      if (operationId === "registerFeedHost") return { kind: "nexus", name: `probe-${uniqueSuffix()}`.toLowerCase(), baseUrl: `https://probe-${uniqueSuffix()}.contoso.example`.toLowerCase(), credentialRef: "env:NEXUS_PROBE" };
+      if (operationId === "updateFeedHost") return { credentialRef: "env:NEXUS_PROBE" };
       if (operationId === "setFeedHostStatus") return { enabled: true };
       if (operationId === "discoverWorkspaces") return {};
       if (operationId === "registerWorkspace") return { armId: "/subscriptions/00000000-0000-4000-8000-00000000feed/resourceGroups/rg-ml-existing/providers/Microsoft.MachineLearningServices/workspaces/mlw-nlp-nocompute", teamId: ids.nlp };
