@@ -73,7 +73,8 @@ export async function updateFeedHost(db: PrismaClient, actor: ActingUser, id: st
     const before = toView(existing);
     const next = mergeSettings(before, input);
     assertCertificatesParse(next.caCertificate);
-    if (input.credentialRef !== undefined) assertCredentialAllowed(next.credentialRef);
+    // A host moved to another URL takes its credential along: the reference must pass then too.
+    if (input.credentialRef !== undefined || next.baseUrl !== before.baseUrl) assertCredentialAllowed(next.credentialRef);
     await assertFree(tx as unknown as PrismaClient, id, next);
     const changed = SETTING_KEYS.some((k) => before[k] !== next[k]);
     if (!changed) return before;
