@@ -183,9 +183,10 @@ describe("provision-request against the sandbox cloud", () => {
     const host = await world.t.db.feedHost.create({ data: { name: "nexus-disabled-mid-request", kind: "nexus", baseUrl: seeded.baseUrl, credentialRef: seeded.credentialRef } });
     const team = await world.t.db.team.findUniqueOrThrow({ where: { slug: "vision" } });
     const kept = await world.t.db.feed.create({ data: { teamId: team.id, hostId: host.id, name: `kept-${Date.now()}`, status: "READY" } });
-    // Nexus refuses the first proxy once (403, which no retry fixes): the request fails after its
+    // Nexus refuses feed registration's first call once (403, which no retry fixes; it is made
+    // whether or not earlier tests created the team's proxies): the request fails after its
     // infrastructure is done and before its feed exists.
-    await addFault(world.sandbox.endpoints.nexus, { kind: "status", status: 403, method: "POST", path: "/service/rest/v1/repositories/pypi/proxy", times: 1 });
+    await addFault(world.sandbox.endpoints.nexus, { kind: "status", status: 403, method: "GET", path: "/service/rest/v1/security/anonymous", times: 1 });
     let request;
     try {
       const submitted = await submit({ feedHost: { mode: "existing", hostId: host.id } });
