@@ -36,6 +36,8 @@ test("Alice requests a feed and an environment through the wizard, by keyboard, 
 
   // ── Step 1: team and workspace, typed and chosen from the keyboard.
   await expect(page.getByLabel("Team", { exact: true })).toHaveValue(/.+/);
+  // The wizard's fields are disabled until it has hydrated; typing before that would be lost.
+  await expect(page.getByLabel("Title", { exact: true })).toBeEnabled();
   await page.getByLabel("Title", { exact: true }).focus();
   await page.keyboard.type(title);
   await page.getByLabel("Region", { exact: true }).focus();

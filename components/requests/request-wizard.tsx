@@ -1,7 +1,7 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { useCallback, useEffect, useRef, useState } from "react";
+import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from "react";
 import { useFormStatus } from "react-dom";
 import { saveDraftAction, submitRequestAction } from "@/lib/actions/requests";
 import type { RequestPreview } from "@/lib/requests/build-request-preview";
@@ -22,9 +22,13 @@ type SaveStatus = { kind: "idle" } | { kind: "pending" } | { kind: "saving" } | 
  * feedRequestSchema whether this step is complete, so the errors shown are exactly the ones
  * submit would give. The draft id goes into the URL, so a refresh resumes where it was.
  */
+/** Hydration as an external store: false on the server and while hydrating, true after. */
+const noSubscription = () => () => undefined;
+
 export function RequestWizard({ options, initialState, initialRequestId }: { options: WizardOptions; initialState: WizardState; initialRequestId: string | null }) {
   const router = useRouter();
   const [state, setState] = useState<WizardState>(initialState);
+  const isHydrated = useSyncExternalStore(noSubscription, () => true, () => false);
   const [issues, setIssues] = useState<RequestIssue[]>([]);
   const [checkedSteps, setCheckedSteps] = useState<Set<number>>(() => new Set(initialRequestId ? range(initialState.step) : []));
   const [saveStatus, setSaveStatus] = useState<SaveStatus>({ kind: "idle" });
@@ -205,6 +209,8 @@ export function RequestWizard({ options, initialState, initialRequestId }: { opt
         noValidate
         action={state.step === REVIEW ? submit : goNext}
       >
+        {/* Until React has hydrated the wizard, typing would be lost: its fields wait, disabled. */}
+        <fieldset disabled={!isHydrated} aria-busy={!isHydrated} className="m-0 min-w-0 border-0 p-0">
         <p className="text-xs font-medium uppercase tracking-wide text-slate-500">
           Step {state.step + 1} of {WIZARD_STEPS.length}
         </p>
@@ -254,6 +260,7 @@ export function RequestWizard({ options, initialState, initialRequestId }: { opt
           </button>
           {state.step === REVIEW ? <SubmitButton isBlocked={!preview || issues.length > 0} /> : <NextButton isBusy={isAdvancing} />}
         </div>
+        </fieldset>
       </form>
     </div>
   );

@@ -15,6 +15,8 @@ const endpoints = () => JSON.parse(readFileSync(path.join(DATA_DIR, "sandbox", "
 const VISION_GROUP = DEMO_TEAMS[0].groupId;
 
 async function expectNoSeriousA11yViolations(page: Page) {
+  // A page refreshed by a server action gets its <title> back a moment later; check the settled page.
+  await expect(page).toHaveTitle(/\S/);
   const results = await new AxeBuilder({ page }).analyze();
   const serious = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
   expect(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)).toEqual([]);
