@@ -1,6 +1,7 @@
 import "server-only";
 import { createHash, X509Certificate } from "node:crypto";
 import { Prisma } from "@/generated/prisma/client";
+import { isUniqueViolation } from "@/lib/db/errors";
 import type { ActingUser } from "@/lib/auth/acting-user";
 import { requireRole } from "@/lib/auth/require-role";
 import { recordAuditEvent } from "@/lib/audit/record-audit-event";
@@ -227,10 +228,6 @@ function assertCertificatesParse(pem: string | null) {
       throw new FeedHostFieldError("invalid_input", { caCertificate: `certificate ${index + 1} of ${blocks.length} is not a readable X.509 certificate` });
     }
   });
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  return (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") || (typeof error === "object" && error !== null && (error as { code?: unknown }).code === "P2002");
 }
 
 type HostRow = Omit<AdminFeedHostView, "feedCount" | "lastCheck" | "kind" | "status"> & { kind: string; status: string; lastCheck: unknown; _count: { feeds: number } };

@@ -3,7 +3,8 @@ import type { Job } from "@/generated/prisma/client";
 import type { Db } from "@/lib/db/client";
 import type { JsonValue } from "@/lib/jobs/define-job";
 import { JobConflictError } from "@/lib/jobs/job-errors";
-import { JOB_TRANSACTION_OPTIONS, insertJobEvents, isUniqueViolation, toJsonInput } from "@/lib/jobs/job-records";
+import { isUniqueViolation } from "@/lib/db/errors";
+import { JOB_TRANSACTION_OPTIONS, insertJobEvents, toJsonInput } from "@/lib/jobs/job-records";
 import { notifyJobReady } from "@/lib/jobs/job-wakeup";
 
 export interface EnqueueJobInput {

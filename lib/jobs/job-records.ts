@@ -72,6 +72,3 @@ export function isJsonObject(value: unknown): value is { [key: string]: JsonValu
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-export function isUniqueViolation(error: unknown): boolean {
-  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002";
-}

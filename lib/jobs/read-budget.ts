@@ -14,7 +14,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { ReadBudget as ReadBudgetRow } from "@/generated/prisma/client";
 import type { Db } from "@/lib/db/client";
 import { MAX_RETRY_AFTER_MS } from "@/lib/jobs/compute-backoff";
-import { isUniqueViolation } from "@/lib/jobs/job-records";
+import { isUniqueViolation } from "@/lib/db/errors";
 
 export interface ReadLimits {
   /** Sustained reads per second: the bucket's refill rate. */

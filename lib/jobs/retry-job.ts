@@ -2,7 +2,8 @@ import "server-only";
 import type { Job } from "@/generated/prisma/client";
 import type { Db } from "@/lib/db/client";
 import { JobConflictError, JobNotFoundError, JobStateError } from "@/lib/jobs/job-errors";
-import { JOB_TRANSACTION_OPTIONS, insertJobEvents, isUniqueViolation } from "@/lib/jobs/job-records";
+import { isUniqueViolation } from "@/lib/db/errors";
+import { JOB_TRANSACTION_OPTIONS, insertJobEvents } from "@/lib/jobs/job-records";
 import { notifyJobReady } from "@/lib/jobs/job-wakeup";
 
 /**

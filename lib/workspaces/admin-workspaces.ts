@@ -15,7 +15,7 @@ import type { Cloud } from "@/lib/cloud/cloud";
 import { CloudError } from "@/lib/cloud/cloud-error";
 import type { PrismaClient } from "@/lib/db/client";
 import { AppError, FieldError } from "@/lib/errors";
-import { isUniqueViolation } from "@/lib/jobs/job-records";
+import { isUniqueViolation } from "@/lib/db/errors";
 import { parseWorkspaceArmId, type DiscoverWorkspacesInput, type RegisterWorkspaceInput } from "@/lib/validation/admin-workspaces";
 import { assessPrivateBuild, type PrivateBuildAssessment } from "./assess";
 
@@ -64,7 +64,7 @@ export async function discoverWorkspaces(db: PrismaClient, cloud: Cloud, actor: 
     throw cloudUnavailable(error, "list the workspaces");
   }
   const registered = await registeredInScope(db, cloud.subscriptionId, resourceGroup);
-  const missing = await reconcile(db, actor, registered, listed, correlationId);
+  const { missing } = await reconcile(db, actor, registered, listed, correlationId);
   const byArmId = new Map(registered.map((w) => [w.armId.toLowerCase(), w]));
   const workspaces = listed
     .map((ws): DiscoveredWorkspaceView => {
@@ -105,33 +105,38 @@ async function registeredInScope(db: PrismaClient, subscriptionId: string, resou
 export async function reconcileRegisteredWorkspaces(db: PrismaClient, cloud: Cloud, actor: Auditor, correlationId: string): Promise<{ missing: number; foundAgain: number }> {
   const registered = await registeredInScope(db, cloud.subscriptionId, null);
   if (registered.length === 0) return { missing: 0, foundAgain: 0 };
-  const listed = await cloud.aml.listWorkspaces();
-  const seen = new Set(listed.map((w) => w.id.toLowerCase()));
-  const missing = registered.filter((w) => w.status === "REGISTERED" && !seen.has(w.armId.toLowerCase())).length;
-  const foundAgain = registered.filter((w) => w.status === "MISSING" && seen.has(w.armId.toLowerCase())).length;
-  await reconcile(db, actor, registered, listed, correlationId);
-  return { missing, foundAgain };
+  const { wentMissing, foundAgain } = await reconcile(db, actor, registered, await cloud.aml.listWorkspaces(), correlationId);
+  return { missing: wentMissing, foundAgain };
 }
 
 /** Who an audit event names: a person, or the watcher. */
 type Auditor = Pick<ActingUser, "oid" | "name">;
 
-/** Marks what the listing lacks MISSING and what it holds again REGISTERED, each audited; stamps lastSeenAt. */
-async function reconcile(db: PrismaClient, actor: Auditor, registered: (Workspace & { team: { name: string } })[], listed: DiscoveredWorkspace[], correlationId: string): Promise<MissingWorkspaceView[]> {
+/**
+ * Marks what the listing lacks MISSING and what it holds again REGISTERED, each audited; stamps
+ * lastSeenAt. Answers every registered workspace the listing lacks, and how many changed status
+ * in this call (a concurrent round that got there first is not counted twice).
+ */
+async function reconcile(db: PrismaClient, actor: Auditor, registered: (Workspace & { team: { name: string } })[], listed: DiscoveredWorkspace[], correlationId: string): Promise<{ missing: MissingWorkspaceView[]; wentMissing: number; foundAgain: number }> {
   const seen = new Set(listed.map((w) => w.id.toLowerCase()));
   const now = new Date();
   const present = registered.filter((w) => seen.has(w.armId.toLowerCase()));
   if (present.length) await db.workspace.updateMany({ where: { id: { in: present.map((w) => w.id) } }, data: { lastSeenAt: now } });
+  let foundAgain = 0;
   for (const w of present.filter((p) => p.status === "MISSING")) {
     const { count } = await db.workspace.updateMany({ where: { id: w.id, status: "MISSING" }, data: { status: "REGISTERED" } });
     if (count) await audit(db, actor, w, "workspace.found_again", "MISSING", "REGISTERED", correlationId);
+    foundAgain += count;
   }
   const gone = registered.filter((w) => !seen.has(w.armId.toLowerCase()));
+  let wentMissing = 0;
   for (const w of gone.filter((g) => g.status === "REGISTERED")) {
     const { count } = await db.workspace.updateMany({ where: { id: w.id, status: "REGISTERED" }, data: { status: "MISSING" } });
     if (count) await audit(db, actor, w, "workspace.missing", "REGISTERED", "MISSING", correlationId);
+    wentMissing += count;
   }
-  return gone.map((w) => ({ workspaceId: w.id, armId: w.armId, name: w.name, resourceGroup: w.resourceGroup, teamName: w.team.name, lastSeenAt: w.lastSeenAt?.toISOString() ?? null }));
+  const missing = gone.map((w) => ({ workspaceId: w.id, armId: w.armId, name: w.name, resourceGroup: w.resourceGroup, teamName: w.team.name, lastSeenAt: w.lastSeenAt?.toISOString() ?? null }));
+  return { missing, wentMissing, foundAgain };
 }
 
 /** Azure refusing or not answering is something the admin can act on; say what Azure said. */
