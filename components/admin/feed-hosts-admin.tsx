@@ -7,6 +7,8 @@ import type { AdminFeedHostView } from "@/lib/feed-hosts/admin-feed-hosts";
 import { fieldErrorsOf } from "@/lib/validation/field-errors";
 import { registerFeedHostSchema, updateFeedHostSchema } from "@/lib/validation/admin-feed-hosts";
 import { CREDENTIAL_REF_FORMS } from "@/lib/validation/credential-ref";
+import { useFieldHelpers } from "@/components/ui/field-helpers";
+import { StatusPill } from "@/components/ui/status-pill";
 
 const timeFormat = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
 
@@ -41,8 +43,9 @@ export function FeedHostsAdmin({ hosts }: { hosts: AdminFeedHostView[] }) {
 }
 
 function StatusBadge({ status }: { status: string }) {
-  const style = status === "ACTIVE" ? "bg-emerald-50 text-emerald-800 ring-emerald-200" : status === "DISABLED" ? "bg-slate-100 text-slate-700 ring-slate-300" : "bg-amber-50 text-amber-900 ring-amber-200";
-  return <span className={`rounded-full px-2 py-0.5 text-xs font-medium ring-1 ${style}`}>{status === "ACTIVE" ? "Active" : status === "DISABLED" ? "Disabled" : "Provisioning"}</span>;
+  if (status === "ACTIVE") return <StatusPill tone="good">Active</StatusPill>;
+  if (status === "DISABLED") return <StatusPill tone="neutral">Disabled</StatusPill>;
+  return <StatusPill tone="warn">Provisioning</StatusPill>;
 }
 
 function HostCard({ host }: { host: AdminFeedHostView }) {
@@ -168,27 +171,6 @@ function EnableToggle({ host }: { host: AdminFeedHostView }) {
 }
 
 type Kind = "nexus" | "artifacts";
-
-function useFieldHelpers(errors: Record<string, string>) {
-  const base = useId();
-  const field = (key: string) => ({
-    id: `${base}-${key}`,
-    "aria-invalid": errors[key] ? true : undefined,
-    "aria-describedby": `${base}-${key}-note`,
-  });
-  const note = (key: string, hint: string) => (
-    <p id={`${base}-${key}-note`} className={`mt-1 text-xs ${errors[key] ? "text-red-700" : "text-slate-500"}`}>
-      {errors[key] ?? hint}
-    </p>
-  );
-  const label = (key: string, text: string) => (
-    <label htmlFor={`${base}-${key}`} className="block text-xs font-medium text-slate-700">
-      {text}
-    </label>
-  );
-  const cls = (key: string, extra = "") => `mt-1 w-full rounded-lg border px-3 py-1.5 text-sm ${errors[key] ? "border-red-500" : "border-slate-300"} ${extra}`;
-  return { field, note, label, cls };
-}
 
 function RegisterHostForm() {
   const [kind, setKind] = useState<Kind>("nexus");

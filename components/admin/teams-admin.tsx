@@ -1,10 +1,11 @@
 "use client";
 
 import { useAction } from "next-safe-action/hooks";
-import { useId, useState } from "react";
+import { useState } from "react";
 import { createTeamAction, updateTeamAction } from "@/lib/actions/admin";
 import type { AdminTeamView } from "@/lib/teams/admin-teams";
 import { createTeamSchema, fieldErrorsOf, parseGroupIdList, updateTeamSchema } from "@/lib/validation/admin-teams";
+import { useFieldHelpers } from "@/components/ui/field-helpers";
 
 interface Candidate {
   userId: string;
@@ -134,7 +135,6 @@ function slugOf(name: string): string {
 
 /** Creates a team, or edits `team`. Checked here with the server's own schema first; the server checks again. */
 function TeamForm({ regions, candidates, team, onDone }: { regions: string[]; candidates: Candidate[]; team?: AdminTeamView; onDone?: () => void }) {
-  const base = useId();
   const initial: FormState = team
     ? { name: team.name, slug: team.slug, groups: team.groupIds.join("\n"), defaultRegion: team.defaultRegion ?? "", addressPool: team.addressPool ?? "" }
     : { name: "", slug: "", groups: "", defaultRegion: "", addressPool: "" };
@@ -180,22 +180,7 @@ function TeamForm({ regions, candidates, team, onDone }: { regions: string[]; ca
     }
   }
 
-  const field = (key: string) => ({
-    id: `${base}-${key}`,
-    "aria-invalid": errors[key] ? true : undefined,
-    "aria-describedby": errors[key] ? `${base}-${key}-error` : `${base}-${key}-hint`,
-  });
-  const hint = (key: string, text: string) =>
-    errors[key] ? (
-      <p id={`${base}-${key}-error`} className="mt-1 text-xs text-red-700">
-        {errors[key]}
-      </p>
-    ) : (
-      <p id={`${base}-${key}-hint`} className="mt-1 text-xs text-slate-500">
-        {text}
-      </p>
-    );
-  const inputClass = (key: string) => `mt-1 w-full rounded-lg border px-3 py-1.5 text-sm ${errors[key] ? "border-red-500" : "border-slate-300"}`;
+  const { field, note: hint, cls: inputClass, label, noteId } = useFieldHelpers(errors);
   const otherErrors = Object.entries(errors).filter(([k]) => !["name", "slug", "groupIds", "approverIds", "defaultRegion", "addressPool"].includes(k));
   // Someone named before who has since lost the role still shows, so the admin can remove them.
   const shown = [...candidates, ...(team?.approvers ?? []).filter((a) => !candidates.some((c) => c.userId === a.userId)).map((a) => ({ ...a, email: "no longer an Approver" }))];
@@ -211,12 +196,12 @@ function TeamForm({ regions, candidates, team, onDone }: { regions: string[]; ca
       }}
     >
       <div>
-        <label htmlFor={`${base}-name`} className="block text-xs font-medium text-slate-700">Name</label>
+        {label("name", "Name")}
         <input {...field("name")} value={form.name} onChange={(e) => set("name", e.target.value)} maxLength={80} className={inputClass("name")} />
         {hint("name", "What people see, e.g. Vision Research.")}
       </div>
       <div>
-        <label htmlFor={`${base}-slug`} className="block text-xs font-medium text-slate-700">Slug</label>
+        {label("slug", "Slug")}
         <input
           {...field("slug")}
           value={form.slug}
@@ -230,11 +215,11 @@ function TeamForm({ regions, candidates, team, onDone }: { regions: string[]; ca
         {hint("slug", "Lower-case letters, digits and hyphens; names the team's feeds and resources.")}
       </div>
       <div className="md:col-span-2">
-        <label htmlFor={`${base}-groupIds`} className="block text-xs font-medium text-slate-700">Entra group object ids</label>
+        {label("groupIds", "Entra group object ids")}
         <textarea {...field("groupIds")} value={form.groups} onChange={(e) => set("groups", e.target.value)} rows={3} className={`${inputClass("groupIds")} font-mono`} />
         {hint("groupIds", "One per line. Everyone in one of these groups (directly or through a nested group) is a member.")}
       </div>
-      <fieldset className="md:col-span-2" aria-describedby={`${base}-approverIds-${errors.approverIds ? "error" : "hint"}`}>
+      <fieldset className="md:col-span-2" aria-describedby={noteId("approverIds")}>
         <legend className="text-xs font-medium text-slate-700">Team approvers (optional)</legend>
         {shown.length ? (
           <div className="mt-1 flex flex-wrap gap-x-5 gap-y-1 text-sm">
@@ -258,7 +243,7 @@ function TeamForm({ regions, candidates, team, onDone }: { regions: string[]; ca
         {hint("approverIds", "When any are ticked, only they decide this team's requests. None: every Approver does.")}
       </fieldset>
       <div>
-        <label htmlFor={`${base}-defaultRegion`} className="block text-xs font-medium text-slate-700">Default region</label>
+        {label("defaultRegion", "Default region")}
         <select {...field("defaultRegion")} value={form.defaultRegion} onChange={(e) => set("defaultRegion", e.target.value)} className={inputClass("defaultRegion")}>
           <option value="">No default</option>
           {regions.map((r) => (
@@ -268,7 +253,7 @@ function TeamForm({ regions, candidates, team, onDone }: { regions: string[]; ca
         {hint("defaultRegion", "New workspaces of this team start in this region.")}
       </div>
       <div>
-        <label htmlFor={`${base}-addressPool`} className="block text-xs font-medium text-slate-700">Address pool</label>
+        {label("addressPool", "Address pool")}
         <input {...field("addressPool")} value={form.addressPool} onChange={(e) => set("addressPool", e.target.value)} placeholder="10.40.0.0/16" maxLength={18} className={`${inputClass("addressPool")} font-mono`} />
         {hint("addressPool", "New workspaces get non-overlapping ranges from it. It may not overlap another team's pool.")}
       </div>

@@ -5,6 +5,7 @@ import { useId, useState } from "react";
 import { discoverWorkspacesAction, registerWorkspaceAction } from "@/lib/actions/admin";
 import type { AdminWorkspaceView, DiscoveredWorkspaceView, WorkspaceDiscovery } from "@/lib/workspaces/admin-workspaces";
 import { discoverWorkspacesInputSchema } from "@/lib/validation/admin-workspaces";
+import { StatusPill } from "@/components/ui/status-pill";
 
 const timeFormat = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
 
@@ -34,12 +35,9 @@ export function WorkspacesAdmin({ workspaces, teams, subscriptionId }: Props) {
 }
 
 function StatusBadge({ status }: { status: string }) {
-  const missing = status === "MISSING";
-  return (
-    <span className={`rounded-full px-2 py-0.5 text-xs font-medium ring-1 ${missing ? "bg-red-50 text-red-800 ring-red-200" : status === "REGISTERED" ? "bg-emerald-50 text-emerald-800 ring-emerald-200" : "bg-slate-100 text-slate-700 ring-slate-300"}`}>
-      {missing ? "Missing in Azure" : status === "REGISTERED" ? "Registered" : status.charAt(0) + status.slice(1).toLowerCase()}
-    </span>
-  );
+  if (status === "MISSING") return <StatusPill tone="bad">Missing in Azure</StatusPill>;
+  if (status === "REGISTERED") return <StatusPill tone="good">Registered</StatusPill>;
+  return <StatusPill tone="neutral">{status.charAt(0) + status.slice(1).toLowerCase()}</StatusPill>;
 }
 
 function Warnings({ warnings }: { warnings: string[] }) {
