@@ -31,7 +31,7 @@ import { startSandbox, type RunningSandbox } from "@/sandbox/main";
 import { createThrowawayDatabase, type ThrowawayDatabase } from "@/testing/throwaway-database";
 import networkIsolatedWorkspace from "../lib/infra/templates/network-isolated-workspace.json";
 import { planSubnets } from "../lib/infra/plan-subnets";
-import { createSandboxCloud } from "../lib/cloud/cloud";
+import { loadSandboxCloud } from "../lib/cloud/load-cloud";
 import type { Ctx, ProvisionDeps } from "../lib/workflows/provision-request/context";
 import { createProvisionRequestJob } from "../lib/workflows/provision-request/definition";
 import { followDeployment } from "../lib/workflows/provision-request/follow-deployment";
@@ -74,7 +74,7 @@ async function simulatedHour(db: PrismaClient, sandbox: RunningSandbox): Promise
   const clock = { t: Date.now() };
   const deps: ProvisionDeps = {
     db,
-    cloud: createSandboxCloud(sandbox.endpoints),
+    cloud: loadSandboxCloud(sandbox.endpoints),
     pollMs: DEFAULT_POLL_MS,
     readLimits: { arm: { perSecond: DEFAULT_ARM_READS_PER_SECOND, burst: DEFAULT_ARM_READS_PER_SECOND * 10 } },
     clock: { now: () => clock.t, sleep: async (ms) => void (clock.t += ms) },
@@ -113,7 +113,7 @@ async function fleetHour(t: ThrowawayDatabase, sandbox: RunningSandbox): Promise
   const pollMs = Math.round(DEFAULT_POLL_MS / SCALE);
   const windowMs = HOUR_MS / SCALE;
   const clients = t.url.startsWith("file:") ? [t.db] : Array.from({ length: WORKERS }, () => createDb(t.url));
-  const cloud = createSandboxCloud(sandbox.endpoints);
+  const cloud = loadSandboxCloud(sandbox.endpoints);
   const readLimits = { arm: { perSecond: DEFAULT_ARM_READS_PER_SECOND * SCALE, burst: DEFAULT_ARM_READS_PER_SECOND * 10 } };
   const workers: JobWorker[] = Array.from({ length: WORKERS }, (_, i) => {
     const db = clients[i % clients.length] ?? t.db;

@@ -13,7 +13,7 @@ import { enqueueJob } from "@/lib/jobs/enqueue-job";
 import { feedRequestSchema } from "@/lib/validation/feed-request";
 import { seedDemoData } from "@/prisma/seed";
 import { startSandbox } from "@/sandbox/main";
-import { createSandboxCloud } from "../lib/cloud/cloud";
+import { loadSandboxCloud } from "../lib/cloud/load-cloud";
 import { createProvisionRequestJob } from "../lib/workflows/provision-request/definition";
 import { PROVISION_REQUEST_KIND } from "../lib/workflows/provision-request/schema";
 
@@ -29,7 +29,7 @@ export async function benchProvisioning(options: { caDir?: string } = {}): Promi
   const worker = createWorker({
     db: t.db,
     owner: "bench",
-    jobs: [createProvisionRequestJob({ db: t.db, cloud: createSandboxCloud(sandbox.endpoints), pollMs: 20 })],
+    jobs: [createProvisionRequestJob({ db: t.db, cloud: loadSandboxCloud(sandbox.endpoints), pollMs: 20 })],
     idlePollMs: { min: 5, max: 20 },
     logger: silent,
   });

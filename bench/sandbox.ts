@@ -30,9 +30,12 @@ export async function benchSandbox(): Promise<Record<string, number | string>> {
         httpClient: { blocked: false, autoBlock: true },
       });
       await send(agent, "POST", `${sandbox.endpoints.nexus}/service/rest/v1/repositories/pypi/proxy`, { authorization: nexusAuth, "content-type": "application/json" }, proxy);
-      await send(agent, "PUT", `${sandbox.endpoints.arm}/subscriptions/bench/resourcegroups/rg?api-version=2025-04-01`, { authorization: "Bearer bench", "content-type": "application/json" }, JSON.stringify({ location: "eastus" }));
+      // ARM checks tokens: one of the sandbox's own, as its token endpoint issues them.
+      const sp = sandbox.identity.servicePrincipal;
+      const armAuth = `Bearer ${await sandbox.identity.issue({ appId: sp.clientId, objectId: sp.objectId }, `${sandbox.endpoints.arm}/`)}`;
+      await send(agent, "PUT", `${sandbox.endpoints.arm}/subscriptions/bench/resourcegroups/rg?api-version=2025-04-01`, { authorization: armAuth, "content-type": "application/json" }, JSON.stringify({ location: "eastus" }));
       const targets: [string, Record<string, string>][] = [
-        [`${sandbox.endpoints.arm}/subscriptions/bench/resourcegroups/rg?api-version=2025-04-01`, { authorization: "Bearer bench" }],
+        [`${sandbox.endpoints.arm}/subscriptions/bench/resourcegroups/rg?api-version=2025-04-01`, { authorization: armAuth }],
         [`${sandbox.endpoints.nexus}/repository/pypi-proxy/simple/tinyml/`, { authorization: nexusAuth }],
         [`${sandbox.endpoints.artifacts}/org/_apis/packaging/feeds?api-version=7.1`, { authorization: "Bearer bench" }],
       ];

@@ -27,6 +27,7 @@ import { SecretValueMaskingRecorder, createKeyVaultService, type KeyVaultState }
 import { SANDBOX_VAULT } from "./keyvault/sandbox-vault";
 import { createNexusService, nexusMessage, nexusUnrouted, type NexusState } from "./nexus/nexus-service";
 import { generateUpstream } from "./packages/upstream";
+import { createIdentityService, type IdentityService } from "./identity/identity-service";
 
 export { ensureSandboxCa } from "./core/tls";
 export { SANDBOX_PORT_VARIABLES, SANDBOX_SERVICES, type SandboxService } from "./core/ports";
@@ -67,7 +68,7 @@ export type SandboxOptions = {
   persistState?: boolean;
   /** Quiet time after a change before state.json is written (ms, default 250). */
   snapshotDebounceMs?: number;
-  /** The login (Entra) endpoint ARM's cloud metadata names; default: the ARM server's own URL. */
+  /** The login (Entra) endpoint ARM's cloud metadata names; default: the ARM server's own URL + `/adfs` (see README). */
   loginEndpoint?: string;
   /** Create pre-existing Azure ML workspaces (sandbox/arm/seed-workspaces.ts) once, for discovery; npm start turns it on. */
   seedWorkspaces?: boolean;
@@ -82,6 +83,8 @@ export type RunningSandbox = {
   recorder: RequestRecorder;
   faults: FaultStore;
   pace: SandboxPace;
+  /** The sandbox's Entra: its service principal, managed identity and token signing (tests issue odd tokens with it). */
+  identity: IdentityService;
   /** Resolves when every deployment and image build started so far has settled (hanging builds excluded). */
   close: () => Promise<void>;
 };
@@ -122,13 +125,21 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
         if (r.type.toLowerCase() === "microsoft.machinelearningservices/workspaces") await blob.createContainer(datastoreContainer(r));
       },
     };
+    const armUrls: string[] = [];
+    // Entra for machines (token endpoints, discovery, managed identity) is served by the ARM server.
+    const identity = await createIdentityService({ dataDir, tenantId: DEMO_TENANT_ID, loginUrl: () => options.loginEndpoint ?? armUrls[0] ?? "" });
     const armRouter = new Router();
+    identity.register(armRouter);
     registerAmlRoutes(armRouter, { arm, aml, defaultPageSize: () => options.pageSize ?? 20 });
     registerArmDirectoryRoutes(armRouter, { state: arm, tenantId: DEMO_TENANT_ID, defaultSubscriptionId: FEEDGATE_SUBSCRIPTION_ID, loginEndpoint: () => options.loginEndpoint });
     registerArmRoutes(armRouter, engine);
     const armAuthorize = (req: SandboxRequest): SandboxResponse | undefined => {
-      // Cloud metadata is read before any sign-in (az cloud register), so ARM serves it anonymously.
-      if (!isUnauthenticatedArmPath(req.path) && !/^bearer \S+/i.test(req.headers.authorization ?? "")) return armError(401, "AuthenticationFailed", "Authentication failed. The 'Authorization' header is missing.");
+      // Cloud metadata is read before any sign-in (az cloud register), and tokens are got without one.
+      if (identity.isIdentityPath(req.path)) return undefined;
+      if (!isUnauthenticatedArmPath(req.path)) {
+        const refused = identity.checkArmToken(req, () => armUrls);
+        if (refused) return refused;
+      }
       if (!req.url.searchParams.get("api-version")) return armError(400, "MissingApiVersionParameter", "The api-version query parameter (?api-version=) is required for all requests.");
       return armPreflight(req);
     };
@@ -151,6 +162,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     };
     const armServer = await start("arm", armRouter, ports.arm, { authorize: armAuthorize, faultBody: armFault });
     const amlServer = await start("aml", armRouter, ports.aml, { authorize: armAuthorize, faultBody: armFault });
+    armUrls.push(armServer.url, amlServer.url);
 
     const nexusPassword = snapshot?.secrets.nexusAdminPassword ?? randomBytes(18).toString("base64url");
     const nexus = createNexusService(upstream, nexusPassword);
@@ -224,6 +236,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
       blob: azurite.accountUrl,
       keyVault: keyVaultServer.url,
       caCertFile: tls.caCertFile,
+      tenantId: identity.tenantId,
+      loginEndpoint: options.loginEndpoint ?? armServer.url,
+      servicePrincipalFile: identity.files.servicePrincipalFile,
+      identityEndpoint: `${armServer.url}/msi/token`,
+      identityHeaderFile: identity.files.identityHeaderFile,
     };
     if (options.writeEndpointsFile !== false) writeFileSync(path.join(dataDir, "endpoints.json"), `${JSON.stringify(endpoints, null, 2)}\n`);
 
@@ -260,6 +277,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
       recorder,
       faults,
       pace,
+      identity,
       close: async () => {
         if (closed) return;
         closed = true;

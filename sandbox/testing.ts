@@ -2,12 +2,16 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { createServer, type AddressInfo, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import type { AccessToken, TokenCredential } from "@azure/identity";
+import { readFileSync } from "node:fs";
+import { ClientSecretCredential, type AccessToken, type TokenCredential } from "@azure/identity";
 import type { FaultRuleInput } from "./core/faults";
 import type { RecordedRequest } from "./core/recorder";
 import { type RunningSandbox, type SandboxOptions, startSandbox } from "./main";
 
-/** A TokenCredential that always returns the same bearer token (the sandbox accepts any). */
+/**
+ * A TokenCredential that always returns the same bearer token: for the servers that accept any
+ * (Key Vault, Artifacts, the AML data plane). ARM and Azure ML check tokens: use sandboxCredential.
+ */
 export class StaticTokenCredential implements TokenCredential {
   constructor(private readonly token = "sandbox-token") {}
 
@@ -17,6 +21,39 @@ export class StaticTokenCredential implements TokenCredential {
 }
 
 export type TestSandbox = RunningSandbox & { dataDir: string; stop: () => Promise<void> };
+
+type SandboxLike = Pick<RunningSandbox, "endpoints">;
+
+/** The seeded service principal of a sandbox (from its servicePrincipalFile, as a user would read it). */
+export function sandboxServicePrincipal(sandbox: SandboxLike): { tenantId: string; clientId: string; clientSecret: string } {
+  return JSON.parse(readFileSync(sandbox.endpoints.servicePrincipalFile, "utf8")) as { tenantId: string; clientId: string; clientSecret: string };
+}
+
+/**
+ * @azure/identity's ClientSecretCredential signed in as the sandbox's service principal at its
+ * token endpoint (the ARM server): real tokens that ARM and Azure ML accept.
+ */
+export function sandboxCredential(sandbox: SandboxLike): TokenCredential {
+  const sp = sandboxServicePrincipal(sandbox);
+  return new ClientSecretCredential(sp.tenantId, sp.clientId, sp.clientSecret, { authorityHost: sandbox.endpoints.loginEndpoint, disableInstanceDiscovery: true });
+}
+
+/** A bearer token for raw requests to ARM/Azure ML (client credentials against the sandbox's v2.0 token endpoint). */
+export async function sandboxToken(sandbox: SandboxLike, scope = `${sandbox.endpoints.arm}/.default`): Promise<string> {
+  const sp = sandboxServicePrincipal(sandbox);
+  const res = await fetch(`${sandbox.endpoints.loginEndpoint}/${sp.tenantId}/oauth2/v2.0/token`, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({ grant_type: "client_credentials", client_id: sp.clientId, client_secret: sp.clientSecret, scope }),
+  });
+  if (!res.ok) throw new Error(`sandbox token endpoint -> ${res.status}: ${await res.text()}`);
+  return ((await res.json()) as { access_token: string }).access_token;
+}
+
+/** `{ authorization: "Bearer <a real sandbox token>" }` for raw fetches to ARM/Azure ML. */
+export async function sandboxAuthHeader(sandbox: SandboxLike): Promise<{ authorization: string }> {
+  return { authorization: `Bearer ${await sandboxToken(sandbox)}` };
+}
 
 /**
  * Starts a sandbox on ephemeral ports in a temporary data dir, fast paced, in memory, sharing the

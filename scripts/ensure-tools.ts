@@ -1,27 +1,58 @@
 /**
  * The first step of `npm test`: the real clients the tests drive must be on this machine, namely
  * Debian's Chromium (Playwright, at CHROMIUM_PATH or /usr/bin/chromium; Playwright never
- * downloads its own) and shellcheck (the generated setup script is checked with it).
+ * downloads its own), shellcheck (the generated setup script is checked with it), and the Azure
+ * and Python clients the sandbox tests run: the Azure CLI (/usr/bin/az), the Azure SDK for Python
+ * (python3-azure), pip 23.0.1 (python3-pip) and venv with ensurepip (python3-venv), all for
+ * Debian's /usr/bin/python3.
  * Missing ones are installed with apt-get when running as root on Debian; otherwise this stops
  * with one line saying exactly what to install, never a stack trace.
  */
 import { spawnSync } from "node:child_process";
 import { accessSync, constants } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
 
-interface Tool {
+export interface Tool {
   name: string;
   debianPackage: string;
   isPresent: () => boolean;
 }
 
-const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const TOOLS: Tool[] = [
-  { name: `Chromium (${chromiumPath})`, debianPackage: "chromium", isPresent: () => isExecutable(chromiumPath) },
-  { name: "shellcheck", debianPackage: "shellcheck", isPresent: () => spawnSync("shellcheck", ["--version"], { stdio: "ignore" }).status === 0 },
-];
+/** The Azure SDK modules the Python tests import (python3-azure ships them all). */
+const AZURE_SDK_IMPORT = "import azure.mgmt.resource, azure.mgmt.machinelearningservices, azure.identity";
+
+/** The tools `npm test` needs; the paths are parameters so that a test can point them at what is not there. */
+export function requiredTools(paths: { chromium?: string; python?: string; az?: string } = {}): Tool[] {
+  const chromium = paths.chromium ?? process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+  const python = paths.python ?? "/usr/bin/python3";
+  const az = paths.az ?? "/usr/bin/az";
+  const pythonSucceeds = (args: string[]) => spawnSync(python, args, { stdio: "ignore", timeout: 60_000 }).status === 0;
+  return [
+    { name: `Chromium (${chromium})`, debianPackage: "chromium", isPresent: () => isExecutable(chromium) },
+    { name: "shellcheck", debianPackage: "shellcheck", isPresent: () => spawnSync("shellcheck", ["--version"], { stdio: "ignore" }).status === 0 },
+    { name: `the Azure CLI (${az})`, debianPackage: "azure-cli", isPresent: () => isExecutable(az) },
+    { name: `the Azure SDK for ${python}`, debianPackage: "python3-azure", isPresent: () => pythonSucceeds(["-c", AZURE_SDK_IMPORT]) },
+    { name: `pip for ${python}`, debianPackage: "python3-pip", isPresent: () => pythonSucceeds(["-m", "pip", "--version"]) },
+    // Debian leaves ensurepip out of python3 itself; without it `python3 -m venv` cannot put pip into a venv.
+    { name: `venv for ${python}`, debianPackage: "python3-venv", isPresent: () => pythonSucceeds(["-c", "import ensurepip, venv; ensurepip.version()"]) },
+  ];
+}
+
+/** The one line printed when tools are missing and this process cannot install them. */
+export function missingToolsMessage(missing: Tool[]): string {
+  const packages = missing.map((t) => t.debianPackage);
+  const chromiumHint = packages.includes("chromium") ? " (or set CHROMIUM_PATH to a Chromium binary)" : "";
+  return `npm test needs ${joinNames(missing.map((t) => t.name))}: run \`sudo apt-get install -y ${packages.join(" ")}\`${chromiumHint}, then npm test again.`;
+}
+
+function joinNames(names: string[]): string {
+  return names.length <= 2 ? names.join(" and ") : `${names.slice(0, -1).join(", ")} and ${names.at(-1) ?? ""}`;
+}
 
 function main(): number {
-  const missing = TOOLS.filter((t) => !t.isPresent());
+  const tools = requiredTools();
+  const missing = tools.filter((t) => !t.isPresent());
   if (missing.length === 0) return 0;
   const packages = missing.map((t) => t.debianPackage);
   if (canInstall()) {
@@ -32,10 +63,10 @@ function main(): number {
     }
     const still = missing.filter((t) => !t.isPresent());
     if (still.length === 0) return 0;
-    console.error(`npm test: ${still.map((t) => t.name).join(" and ")} still missing after apt-get; set CHROMIUM_PATH if Chromium lives elsewhere.`);
+    console.error(`npm test: ${joinNames(still.map((t) => t.name))} still missing after apt-get; set CHROMIUM_PATH if Chromium lives elsewhere.`);
     return 1;
   }
-  console.error(`npm test needs ${missing.map((t) => t.name).join(" and ")}: run \`sudo apt-get install -y ${packages.join(" ")}\`${missing.some((t) => t.debianPackage === "chromium") ? " (or set CHROMIUM_PATH to a Chromium binary)" : ""}, then npm test again.`);
+  console.error(missingToolsMessage(missing));
   return 1;
 }
 
@@ -58,4 +89,4 @@ function isExecutable(file: string): boolean {
   }
 }
 
-process.exit(main());
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) process.exit(main());

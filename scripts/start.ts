@@ -38,6 +38,10 @@ async function main() {
     extraEnv.NODE_EXTRA_CA_CERTS = ca.caCertFile;
     const endpoints = await startSandboxProcess(sandboxDir, ca.caCertFile, Object.fromEntries(sandboxPorts.map(([variable, port]) => [variable, String(port)])));
     step(`sandbox cloud (no AZURE_SUBSCRIPTION_ID), state in ${sandboxDir}: ARM at ${endpoints.arm}, Nexus at ${endpoints.nexus}`);
+    // The worker and the portal sign in as in App Service: DefaultAzureCredential finds this
+    // managed identity (the sandbox's) through IDENTITY_ENDPOINT and IDENTITY_HEADER.
+    extraEnv.IDENTITY_ENDPOINT = endpoints.identityEndpoint;
+    extraEnv.IDENTITY_HEADER = readFileSync(endpoints.identityHeaderFile, "utf8").trim();
     seedArgs = ["--nexus-url", endpoints.nexus, "--nexus-credential-ref", `file:${endpoints.nexusAdminPasswordFile}`];
   }
 
@@ -75,9 +79,11 @@ async function main() {
 }
 
 function buildIfStale(next: string, childEnv: NodeJS.ProcessEnv) {
-  const marker = path.join(".next", "feedgate-source-hash");
+  // NEXT_DIST_DIR: next.config.js's distDir, for a build beside the usual .next.
+  const distDir = process.env.NEXT_DIST_DIR || ".next";
+  const marker = path.join(distDir, "feedgate-source-hash");
   const hash = sourceHash();
-  if (existsSync(path.join(".next", "BUILD_ID")) && existsSync(marker) && readFileSync(marker, "utf8") === hash) return;
+  if (existsSync(path.join(distDir, "BUILD_ID")) && existsSync(marker) && readFileSync(marker, "utf8") === hash) return;
   step("building the portal (first start, or sources changed)");
   const r = spawnSync(process.execPath, [next, "build"], { stdio: "inherit", env: { ...childEnv, NODE_ENV: "production" } });
   if (r.status !== 0) throw new Error("next build failed (see above)");
@@ -87,7 +93,7 @@ function buildIfStale(next: string, childEnv: NodeJS.ProcessEnv) {
 /** A hash of everything that goes into the Next.js build, so restarts skip unchanged builds. */
 function sourceHash(): string {
   const h = createHash("sha256");
-  const roots = ["app", "components", "lib", "public", "generated", "proxy.ts", "next.config.js", "postcss.config.mjs", "package-lock.json", "tsconfig.json"];
+  const roots = ["app", "components", "lib", "public", "generated", "proxy.ts", "instrumentation-client.ts", "next.config.js", "postcss.config.mjs", "package-lock.json", "tsconfig.json"];
   const walk = (p: string) => {
     if (!existsSync(p)) return;
     const s = statSync(p);
@@ -153,7 +159,7 @@ function isPortFree(port: number): Promise<boolean> {
 }
 
 /** Starts `sandbox/main.ts` (state kept in dataDir, fixed ports) and waits for the one JSON line with its endpoints. */
-function startSandboxProcess(dataDir: string, caCertFile: string, portEnv: Record<string, string>): Promise<{ arm: string; nexus: string; nexusAdminPasswordFile: string }> {
+function startSandboxProcess(dataDir: string, caCertFile: string, portEnv: Record<string, string>): Promise<{ arm: string; nexus: string; nexusAdminPasswordFile: string; identityEndpoint: string; identityHeaderFile: string }> {
   const child = spawn(process.execPath, ["--import", "tsx", "sandbox/main.ts"], {
     stdio: ["ignore", "pipe", "inherit"],
     env: { ...process.env, ...portEnv, SANDBOX_DATA_DIR: dataDir, SANDBOX_PERSIST_STATE: "true", NODE_EXTRA_CA_CERTS: caCertFile },

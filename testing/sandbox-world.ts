@@ -1,13 +1,15 @@
 /**
  * For integration tests: a sandbox cloud, a migrated SQLite database seeded with the demo world
- * (its Nexus host pointing at this sandbox), and a fast in-process worker running `jobs`.
+ * (its Nexus host pointing at this sandbox), and a fast in-process worker running `jobs`, whose
+ * Cloud signs in as production does: DefaultAzureCredential, through the sandbox's managed identity.
  * Registers beforeAll/afterAll; the handle is filled before the first test.
  */
 import { afterAll, beforeAll } from "vitest";
 import type { PrismaClient } from "@/lib/db/client";
 import { createWorker, type JobWorker } from "@/lib/jobs/create-worker";
 import type { JobDefinition } from "@/lib/jobs/define-job";
-import { createSandboxCloud, type Cloud } from "@/lib/cloud/cloud";
+import type { Cloud } from "@/lib/cloud/cloud";
+import { loadSandboxCloud } from "@/lib/cloud/load-cloud";
 import { seedDemoData } from "@/prisma/seed";
 import { startTestSandbox, type TestSandbox } from "@/sandbox/testing";
 import { createTestDatabase, type TestDatabase } from "./test-database";
@@ -30,7 +32,7 @@ export function setUpSandboxWorld(jobs: (deps: { db: PrismaClient; cloud: Cloud 
     world.worker = createWorker({
       db: world.t.db,
       owner,
-      jobs: jobs({ db: world.t.db, cloud: createSandboxCloud(endpoints) }),
+      jobs: jobs({ db: world.t.db, cloud: loadSandboxCloud(endpoints) }),
       leaseMs: 5_000,
       idlePollMs: { min: 10, max: 50 },
       backoff: { baseMs: 10, capMs: 50 },

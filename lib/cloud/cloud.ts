@@ -8,7 +8,7 @@ import type { TokenCredential } from "@azure/core-auth";
 import { createAmlClient, type AmlClient, type WorkspaceConnectionFacts, type WorkspaceRef } from "@/lib/cloud/aml";
 import { createArmClient, type ArmClient, type ReadBudget } from "@/lib/cloud/arm";
 import { createArtifactsClient, type ArtifactsClient } from "@/lib/cloud/artifacts";
-import { createCredentialResolver, SandboxTokenCredential, type ResolveCredentialRef } from "@/lib/cloud/credentials";
+import { createCredentialResolver, type ResolveCredentialRef } from "@/lib/cloud/credentials";
 import { createNexusClient, type NexusClient } from "@/lib/cloud/nexus";
 
 /**
@@ -27,6 +27,16 @@ export interface SandboxEndpointsFile {
   /** The sandbox's Key Vault secrets data plane; vault <v> is served under <keyVault>/<v>. */
   keyVault: string;
   caCertFile: string;
+  /** The sandbox's Entra tenant (the demo tenant of the sandbox sign-in). */
+  tenantId: string;
+  /** Where its token endpoints are served: `{loginEndpoint}/{tenantId}/oauth2/v2.0/token` (the ARM server). */
+  loginEndpoint: string;
+  /** `{tenantId, clientId, clientSecret}` of the seeded service principal. */
+  servicePrincipalFile: string;
+  /** The managed identity endpoint (App Service's IDENTITY_ENDPOINT; MSI_ENDPOINT for 2017-09-01 clients). */
+  identityEndpoint: string;
+  /** The value of IDENTITY_HEADER (X-IDENTITY-HEADER; MSI_SECRET). */
+  identityHeaderFile: string;
 }
 
 export const SANDBOX_SUBSCRIPTION_ID = "00000000-0000-4000-8000-00000000feed";
@@ -94,8 +104,12 @@ function buildCloud(mode: Cloud["mode"], o: CommonOptions, nexusVm: (ip: string)
   };
 }
 
-export function createSandboxCloud(endpoints: SandboxEndpointsFile): Cloud {
-  const credential = new SandboxTokenCredential();
+/**
+ * The sandbox cloud. `credential` is the worker's identity as in Azure: loadCloud passes a
+ * DefaultAzureCredential, which finds the sandbox's managed identity through IDENTITY_ENDPOINT and
+ * IDENTITY_HEADER (sandboxManagedIdentityEnv), and ARM and Azure ML check its tokens.
+ */
+export function createSandboxCloud(endpoints: SandboxEndpointsFile, credential: TokenCredential): Cloud {
   return buildCloud(
     "sandbox",
     {
@@ -140,6 +154,22 @@ function sandboxKeyVault(endpoints: SandboxEndpointsFile): string {
   // endpoints.json from a sandbox older than its Key Vault has no such entry.
   if (!endpoints.keyVault) throw new Error("The sandbox cloud has no Key Vault endpoint: restart it (npm start or npm run sandbox) so it writes a current endpoints.json.");
   return endpoints.keyVault;
+}
+
+/**
+ * The environment that makes DefaultAzureCredential use the sandbox's managed identity (App
+ * Service's protocol: IDENTITY_ENDPOINT + IDENTITY_HEADER), as a Feedgate worker in App Service
+ * or Container Apps gets it from the platform.
+ */
+export function sandboxManagedIdentityEnv(endpoints: SandboxEndpointsFile): { IDENTITY_ENDPOINT: string; IDENTITY_HEADER: string } {
+  if (!endpoints.identityEndpoint || !endpoints.identityHeaderFile) throw new Error("The sandbox cloud has no managed identity endpoint: restart it (npm start or npm run sandbox) so it writes a current endpoints.json.");
+  let header: string;
+  try {
+    header = readFileSync(endpoints.identityHeaderFile, "utf8").trim();
+  } catch {
+    throw new Error(`The sandbox cloud's managed identity header ${endpoints.identityHeaderFile} cannot be read: restart the sandbox (npm start or npm run sandbox).`);
+  }
+  return { IDENTITY_ENDPOINT: endpoints.identityEndpoint, IDENTITY_HEADER: header };
 }
 
 export function readSandboxEndpoints(file: string): SandboxEndpointsFile {

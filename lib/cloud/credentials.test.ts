@@ -3,7 +3,10 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { ConfigError, parseEnv } from "@/lib/env";
-import { createCredentialResolver, credentialRefProblem, CredentialReferenceError, parseCredentialRef, resolveCredentialRef, SandboxTokenCredential } from "./credentials";
+import { createCredentialResolver, credentialRefProblem, CredentialReferenceError, parseCredentialRef, resolveCredentialRef } from "./credentials";
+
+/** Never asked for a token in these tests (no vault answers); a stand-in for the Cloud's identity. */
+const unusedCredential = { getToken: () => Promise.resolve({ token: "unused", expiresOnTimestamp: Date.now() + 3_600_000 }) };
 
 const VERSION = "0123456789abcdef0123456789abcdef";
 
@@ -101,13 +104,13 @@ describe("resolving references", () => {
 
   it("leaves Key Vault references to the Cloud's resolver", async () => {
     await expect(resolveCredentialRef("https://kv-feedgate.vault.azure.net/secrets/x")).rejects.toThrow(/resolved through the Cloud/);
-    const resolve = createCredentialResolver({ credential: new SandboxTokenCredential(), env: { PW: "from-env" } });
+    const resolve = createCredentialResolver({ credential: unusedCredential, env: { PW: "from-env" } });
     await expect(resolve("env:PW")).resolves.toBe("from-env");
   });
 
   it("says why a vault cannot be read, without more than the reference", async () => {
     // Nothing listens on port 9 of 127.0.0.1: a network failure, which the job runner retries.
-    const resolve = createCredentialResolver({ credential: new SandboxTokenCredential(), vaultEndpoint: ({ vaultName }) => `https://127.0.0.1:9/${vaultName}`, disableChallengeResourceVerification: true });
+    const resolve = createCredentialResolver({ credential: unusedCredential, vaultEndpoint: ({ vaultName }) => `https://127.0.0.1:9/${vaultName}`, disableChallengeResourceVerification: true });
     const error = await resolve("https://kv-feedgate.vault.azure.net/secrets/x").catch((e: unknown) => e);
     expect(error).toBeInstanceOf(Error);
     expect(error).not.toBeInstanceOf(CredentialReferenceError);

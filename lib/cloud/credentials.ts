@@ -8,7 +8,7 @@
  * Resolved values are never logged, stored or put into job events or error messages.
  */
 import { readFile } from "node:fs/promises";
-import type { AccessToken, TokenCredential } from "@azure/core-auth";
+import type { TokenCredential } from "@azure/core-auth";
 import type { SecretClient } from "@azure/keyvault-secrets";
 
 export { CREDENTIAL_REF_FORMS, CredentialReferenceError, credentialRefProblem, parseCredentialRef, type CredentialRef } from "@/lib/validation/credential-ref";
@@ -94,14 +94,4 @@ function keyVaultError(ref: string, error: unknown): Error {
   if (status === 401 || status === 403) return new CredentialReferenceError(`The worker's identity may not read the Key Vault secret ${ref} (${what}): grant it "Key Vault Secrets User" on the vault, or check that the secret is enabled.`);
   if (status !== undefined && status !== 408 && status !== 429 && status < 500) return new CredentialReferenceError(`Key Vault refused to read the secret ${ref} (${what}).`);
   return new Error(`Key Vault could not be read for ${ref}${what ? ` (${what})` : ""}; will retry.`);
-}
-
-/**
- * The sandbox cloud accepts any bearer token, so sandbox mode uses a fixed one. The SDKs'
- * own policies (https only, bearer header) still run unchanged.
- */
-export class SandboxTokenCredential implements TokenCredential {
-  async getToken(): Promise<AccessToken> {
-    return { token: "feedgate-sandbox-token", expiresOnTimestamp: Date.now() + 3_600_000 };
-  }
 }

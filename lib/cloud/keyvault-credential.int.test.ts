@@ -5,12 +5,13 @@
  */
 import { SecretClient } from "@azure/keyvault-secrets";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createSandboxCloud, type Cloud } from "@/lib/cloud/cloud";
-import { CredentialReferenceError, SandboxTokenCredential } from "@/lib/cloud/credentials";
+import type { Cloud } from "@/lib/cloud/cloud";
+import { loadSandboxCloud } from "@/lib/cloud/load-cloud";
+import { CredentialReferenceError } from "@/lib/cloud/credentials";
 import { DEMO_NEXUS_HOST } from "@/prisma/demo-data";
 import { seedDemoData } from "@/prisma/seed";
 
-import { listRecordedRequests, SANDBOX_NEXUS_SECRET_URI, startTestSandbox, type TestSandbox } from "@/testing/sandbox";
+import { listRecordedRequests, SANDBOX_NEXUS_SECRET_URI, sandboxCredential, startTestSandbox, type TestSandbox } from "@/testing/sandbox";
 import { createTestDatabase, type TestDatabase } from "@/testing/test-database";
 
 const NEXUS_SECRET_REF = "https://kv-feedgate-int.vault.azure.net/secrets/nexus-admin-password";
@@ -25,11 +26,11 @@ describe("a Nexus host with a Key Vault credential reference", () => {
     sandbox = await startTestSandbox();
     t = await createTestDatabase("sqlite");
     // The vault holds a stale password first, then the real one: the latest version must win.
-    const vault = new SecretClient(`${sandbox.endpoints.keyVault}/kv-feedgate-int`, new SandboxTokenCredential(), { disableChallengeResourceVerification: true });
+    const vault = new SecretClient(`${sandbox.endpoints.keyVault}/kv-feedgate-int`, sandboxCredential(sandbox), { disableChallengeResourceVerification: true });
     versionOne = (await vault.setSecret("nexus-admin-password", "an-old-password")).properties.version ?? "";
     await vault.setSecret("nexus-admin-password", sandbox.nexusAdminPassword);
     await seedDemoData(t.db, { nexusBaseUrl: sandbox.endpoints.nexus, nexusCredentialRef: NEXUS_SECRET_REF });
-    cloud = createSandboxCloud(sandbox.endpoints);
+    cloud = loadSandboxCloud(sandbox.endpoints);
   });
   afterAll(async () => {
     await t?.drop();

@@ -4,7 +4,8 @@
  */
 import { createServer, type AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createSandboxCloud, type Cloud } from "@/lib/cloud/cloud";
+import type { Cloud } from "@/lib/cloud/cloud";
+import { loadSandboxCloud } from "@/lib/cloud/load-cloud";
 import { SANDBOX_NEXUS_SECRET_URI, startTestSandbox, type TestSandbox } from "@/testing/sandbox";
 import { testFeedHostConnection, type FeedHostCheckResult, type FeedHostToTest } from "./test-connection";
 
@@ -25,7 +26,7 @@ describe("testFeedHostConnection against the sandbox", () => {
 
   beforeAll(async () => {
     sandbox = await startTestSandbox();
-    cloud = createSandboxCloud(sandbox.endpoints);
+    cloud = loadSandboxCloud(sandbox.endpoints);
     nexus = { kind: "nexus", baseUrl: sandbox.endpoints.nexus, credentialRef: SANDBOX_NEXUS_SECRET_URI, organization: null, project: null, caCertificate: null };
     process.env[WRONG_ENV] = "definitely-not-the-password";
   });

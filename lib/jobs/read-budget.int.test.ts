@@ -6,9 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createArmClient, type ArmClient } from "@/lib/cloud/arm";
 import { SANDBOX_SUBSCRIPTION_ID } from "@/lib/cloud/cloud";
-import { SandboxTokenCredential } from "@/lib/cloud/credentials";
 import { SharedReadBudget } from "@/lib/jobs/read-budget";
-import { addFault, listRecordedRequests, startTestSandbox, type TestSandbox } from "@/testing/sandbox";
+import { addFault, listRecordedRequests, sandboxCredential, startTestSandbox, type TestSandbox } from "@/testing/sandbox";
 import { createTestDatabase, type TestDatabase } from "@/testing/test-database";
 
 const RG = "rg-budget";
@@ -40,7 +39,7 @@ let arm: ArmClient;
 beforeAll(async () => {
   sandbox = await startTestSandbox();
   t = await createTestDatabase("sqlite");
-  arm = createArmClient({ credential: new SandboxTokenCredential(), subscriptionId: SANDBOX_SUBSCRIPTION_ID, endpoint: sandbox.endpoints.arm });
+  arm = createArmClient({ credential: sandboxCredential(sandbox), subscriptionId: SANDBOX_SUBSCRIPTION_ID, endpoint: sandbox.endpoints.arm });
   await arm.ensureResourceGroup(RG, "eastus");
 });
 
@@ -103,7 +102,7 @@ describe("ARM reads through the shared budget", () => {
 
   it("hands an answer's Retry-After to the poller", async () => {
     const answering: typeof fetch = async () => new Response(JSON.stringify({ status: "Running" }), { status: 200, headers: { "content-type": "application/json", "retry-after": "17" } });
-    const client = createArmClient({ credential: new SandboxTokenCredential(), subscriptionId: SANDBOX_SUBSCRIPTION_ID, endpoint: sandbox.endpoints.arm, fetch: answering });
+    const client = createArmClient({ credential: sandboxCredential(sandbox), subscriptionId: SANDBOX_SUBSCRIPTION_ID, endpoint: sandbox.endpoints.arm, fetch: answering });
     expect(await client.getOperationStatus(`${sandbox.endpoints.arm}/subscriptions/x/operationStatuses/y`)).toEqual({ status: "Running", isTerminal: false, error: undefined, retryAfterMs: 17_000 });
   });
 });

@@ -5,11 +5,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ActingUser } from "@/lib/auth/acting-user";
-import { createSandboxCloud, SANDBOX_SUBSCRIPTION_ID, type Cloud } from "@/lib/cloud/cloud";
-import { SandboxTokenCredential } from "@/lib/cloud/credentials";
+import { SANDBOX_SUBSCRIPTION_ID, type Cloud } from "@/lib/cloud/cloud";
+import { loadSandboxCloud } from "@/lib/cloud/load-cloud";
 import { AppError, FieldError } from "@/lib/errors";
 import { discoverWorkspacesInputSchema, registerWorkspaceInputSchema } from "@/lib/validation/admin-workspaces";
-import { startTestSandbox, type TestSandbox } from "@/testing/sandbox";
+import { sandboxToken, startTestSandbox, type TestSandbox } from "@/testing/sandbox";
 import { testProviders, useTestDatabase } from "@/testing/test-database";
 import { discoverWorkspaces, listRegisteredWorkspaces, registerWorkspace } from "./admin-workspaces";
 
@@ -24,7 +24,7 @@ describe("workspace discovery against the sandbox", () => {
 
   beforeAll(async () => {
     sandbox = await startTestSandbox({ seedWorkspaces: true });
-    cloud = createSandboxCloud(sandbox.endpoints);
+    cloud = loadSandboxCloud(sandbox.endpoints);
   });
   afterAll(async () => {
     await sandbox?.stop();
@@ -32,10 +32,10 @@ describe("workspace discovery against the sandbox", () => {
 
   /** DELETE or PUT a workspace on the sandbox ARM, as the Azure portal would. */
   async function armCall(method: "DELETE" | "PUT", name: string, body?: unknown) {
-    const token = await new SandboxTokenCredential().getToken();
+    const token = await sandboxToken(sandbox);
     const res = await fetch(`${sandbox.endpoints.arm}${wsId(name)}?api-version=2022-10-01`, {
       method,
-      headers: { authorization: `Bearer ${token.token}`, "content-type": "application/json" },
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
       body: body ? JSON.stringify(body) : undefined,
     });
     expect(res.status).toBeLessThan(300);
@@ -116,7 +116,7 @@ describe("workspace discovery against the sandbox", () => {
 
       it("shows a registered workspace removed from Azure as missing, and as registered again once it is back", async () => {
         const registered = await registerWorkspace(t.db, cloud, admin, { armId: wsId("mlw-nlp-nocompute"), teamId }, "c10");
-        const snapshot = await (await fetch(`${sandbox.endpoints.arm}${wsId("mlw-nlp-nocompute")}?api-version=2022-10-01`, { headers: { authorization: `Bearer ${(await new SandboxTokenCredential().getToken()).token ?? ""}` } })).json();
+        const snapshot = await (await fetch(`${sandbox.endpoints.arm}${wsId("mlw-nlp-nocompute")}?api-version=2022-10-01`, { headers: { authorization: `Bearer ${await sandboxToken(sandbox)}` } })).json();
         await armCall("DELETE", "mlw-nlp-nocompute");
         const gone = await discoverWorkspaces(t.db, cloud, admin, {}, "c11");
         expect(gone.missing.map((m) => m.workspaceId)).toContain(registered.id);

@@ -8,7 +8,7 @@ export type ArmDirectoryOptions = {
   tenantId: string;
   /** Always listed, with any other subscription that has a resource group. */
   defaultSubscriptionId: string;
-  /** Entra's login endpoint as clients should see it; undefined = the ARM server's own URL. */
+  /** Entra's login endpoint as clients should see it; undefined = the ARM server's own URL + /adfs. */
   loginEndpoint: () => string | undefined;
 };
 
@@ -55,10 +55,16 @@ export function registerArmDirectoryRoutes(router: Router, options: ArmDirectory
 
 function cloudMetadata(req: SandboxRequest, options: ArmDirectoryOptions): unknown {
   const arm = `${req.baseUrl}/`;
-  const login = withSlash(options.loginEndpoint() ?? req.baseUrl);
+  // The sandbox's login endpoint is the ARM server. By default it is named as an ADFS authority
+  // (`…/adfs/`, tenant "adfs", as Azure Stack Hub's metadata does): for any other host that is not
+  // Microsoft's, MSAL (the Azure CLI's msal 1.21) first asks login.microsoftonline.com to vouch for
+  // it (instance discovery), which a local cloud cannot answer, and offline cannot even reach.
+  const configured = options.loginEndpoint();
+  const login = withSlash(configured ?? `${req.baseUrl}/adfs`);
   // audiences[0] is what the CLI asks tokens for; Azure's two, then the sandbox's own URL, which
   // is the scope an SDK pointed at the sandbox asks for (`${endpoint}/.default`).
-  const authentication = { loginEndpoint: login, audiences: ["https://management.core.windows.net/", "https://management.azure.com/", arm], tenant: "common", identityProvider: "AAD" };
+  const isAdfs = /\/adfs\/?$/i.test(login);
+  const authentication = { loginEndpoint: login, audiences: ["https://management.core.windows.net/", "https://management.azure.com/", arm], tenant: isAdfs ? "adfs" : "common", identityProvider: isAdfs ? "ADFS" : "AAD" };
   const version = req.url.searchParams.get("api-version") ?? "";
   // 2015-01-01 (what az cloud register asked for until 2.4x): the first, flat format.
   if (version < "2019-05-01") {

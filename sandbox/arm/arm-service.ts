@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import type { SandboxRequest, SandboxResponse } from "../core/http";
 import { Router, isRecord } from "../core/http";
 import { parseArmJsonBody } from "./arm-json";
@@ -6,6 +5,10 @@ import { type ArmResource, type ArmState, type DeploymentRecord, armError, isoDu
 import { checkTemplateResource } from "./preflight";
 import { listByType, listGenericResources } from "./resource-list";
 import { type EngineOptions, TemplateValidationError, prepareDeployment, runDeployment } from "./deployment-engine";
+import { exportDeploymentTemplate, exportResourceGroupTemplate } from "./export-template";
+import { OperationResults } from "./operation-results";
+import { deleteResourceGroup, refuseWhileDeleting } from "./resource-group-delete";
+import { startWhatIf } from "./what-if";
 
 const SUB = "/subscriptions/{sub}";
 const RG = `${SUB}/resourcegroups/{rg}`;
@@ -17,12 +20,15 @@ const stateRef: { current?: ArmState } = {};
 export function registerArmRoutes(router: Router, engine: EngineOptions): void {
   const state = engine.state;
   stateRef.current = state;
+  const operations = new OperationResults();
 
   router.add("GET", `${SUB}/resourcegroups`, (req) => {
     const groups = [...state.resourceGroups.values()].filter((g) => g.subscriptionId.toLowerCase() === (req.params.sub ?? "").toLowerCase());
     return { status: 200, json: { value: groups.map(rgView) } };
   });
   router.add("PUT", RG, (req) => {
+    const deleting = refuseWhileDeleting(state, req);
+    if (deleting) return deleting;
     const body = parseArmJsonBody(req);
     if (!body.ok) return armError(400, "InvalidRequestContent", `The request content was invalid and could not be deserialized: '${body.error}'.`);
     const v = isRecord(body.value) ? body.value : {};
@@ -49,17 +55,9 @@ export function registerArmRoutes(router: Router, engine: EngineOptions): void {
     if (!group) return rgNotFound(req);
     return req.method === "HEAD" ? { status: 204 } : { status: 200, json: rgView(group) };
   });
-  router.add("DELETE", RG, (req) => {
-    const sub = req.params.sub ?? "";
-    const group = state.getResourceGroup(sub, req.params.rg ?? "");
-    if (!group) return rgNotFound(req);
-    for (const r of state.resourcesIn(sub, group.name)) state.resources.delete(r.id.toLowerCase());
-    for (const [k, d] of state.deployments) if (d.resourceGroupName.toLowerCase() === group.name.toLowerCase()) state.deployments.delete(k);
-    state.resourceGroups.delete(state.rgKey(sub, group.name));
-    const opId = randomUUID();
-    return { status: 202, headers: { location: `${req.baseUrl}/subscriptions/${sub}/operationresults/${opId}?api-version=${apiVersion(req)}`, "retry-after": "0" } };
-  });
-  router.add("GET", `${SUB}/operationresults/{id}`, () => ({ status: 200 }));
+  router.add("DELETE", RG, (req) => deleteResourceGroup(state, operations, engine.stepMs, req));
+  router.add("GET", `${SUB}/operationresults/{id}`, (req) => operations.poll(req.params.id ?? ""));
+  router.add("POST", `${RG}/exportTemplate`, (req) => exportResourceGroupTemplate(state, operations, engine.stepMs, req));
   router.add("GET", `${RG}/resources`, (req) => {
     const group = state.getResourceGroup(req.params.sub ?? "", req.params.rg ?? "");
     if (!group) return rgNotFound(req);
@@ -81,7 +79,9 @@ export function registerArmRoutes(router: Router, engine: EngineOptions): void {
     const value = [...state.deployments.values()].filter((d) => d.resourceGroupName.toLowerCase() === group.name.toLowerCase()).map((d) => deploymentView(d));
     return { status: 200, json: { value } };
   });
-  router.add("PUT", `${DEP}/{name}`, (req) => createDeployment(engine, req));
+  router.add("PUT", `${DEP}/{name}`, (req) => refuseWhileDeleting(state, req) ?? createDeployment(engine, req));
+  router.add("POST", `${DEP}/{name}/whatIf`, (req) => refuseWhileDeleting(state, req) ?? startWhatIf(engine, operations, req));
+  router.add("POST", `${DEP}/{name}/exportTemplate`, (req) => exportDeploymentTemplate(state, req));
   router.add("GET", `${DEP}/{name}`, (req) => {
     const d = findDeployment(state, req);
     if (!d) return deploymentNotFound(req);
@@ -291,8 +291,8 @@ function operationView(d: DeploymentRecord, o: DeploymentRecord["operations"][nu
   };
 }
 
-function rgView(g: { id: string; name: string; location: string; tags: Record<string, string>; managedBy?: string }): Record<string, unknown> {
-  return { id: g.id, name: g.name, type: "Microsoft.Resources/resourceGroups", location: g.location, tags: g.tags, ...(g.managedBy ? { managedBy: g.managedBy } : {}), properties: { provisioningState: "Succeeded" } };
+function rgView(g: { id: string; name: string; location: string; tags: Record<string, string>; managedBy?: string; provisioningState?: string }): Record<string, unknown> {
+  return { id: g.id, name: g.name, type: "Microsoft.Resources/resourceGroups", location: g.location, tags: g.tags, ...(g.managedBy ? { managedBy: g.managedBy } : {}), properties: { provisioningState: g.provisioningState ?? "Succeeded" } };
 }
 
 function findDeployment(state: ArmState, req: SandboxRequest): DeploymentRecord | undefined {

@@ -1,7 +1,16 @@
 /** In-memory ARM state shared by the ARM and Azure ML imitations. */
 export type ArmError = { code: string; message: string; target?: string; details?: ArmError[]; additionalInfo?: { type: string; info: unknown }[] };
 
-export type ResourceGroup = { id: string; name: string; location: string; tags: Record<string, string>; managedBy?: string; subscriptionId: string };
+export type ResourceGroup = {
+  id: string;
+  name: string;
+  location: string;
+  tags: Record<string, string>;
+  managedBy?: string;
+  subscriptionId: string;
+  /** Set while the group's delete runs (GET shows it; the group is gone when the delete ends). */
+  provisioningState?: "Deleting";
+};
 
 export type ArmResource = {
   id: string;
@@ -53,6 +62,8 @@ export type DeploymentRecord = {
   dependencies: { id: string; resourceType: string; resourceName: string; dependsOn: { id: string; resourceType: string; resourceName: string }[] }[];
   outputResources: string[];
   validatedResources: string[];
+  /** The template as deployed (exportTemplate answers it). */
+  template?: Record<string, unknown>;
   done: Promise<void>;
 };
 
@@ -87,7 +98,16 @@ export class ArmState {
   /** True while a deployment is still being carried out. */
   isBusy(): boolean {
     for (const d of this.deployments.values()) if (!isTerminal(d.provisioningState)) return true;
+    for (const g of this.resourceGroups.values()) if (g.provisioningState === "Deleting") return true;
     return false;
+  }
+
+  /** Removes a group with its resources and deployments (the end of a resource group delete). */
+  removeResourceGroup(sub: string, rg: string): void {
+    const key = this.rgKey(sub, rg);
+    for (const r of this.resourcesIn(sub, rg)) this.resources.delete(r.id.toLowerCase());
+    for (const [k, d] of this.deployments) if (this.rgKey(d.subscriptionId, d.resourceGroupName) === key) this.deployments.delete(k);
+    this.resourceGroups.delete(key);
   }
 
   toSnapshot(): ArmSnapshot {
@@ -122,6 +142,8 @@ export class ArmState {
       }
       this.deployments.set(key, d);
     }
+    // A group whose delete was running when the sandbox stopped: the delete finishes now.
+    for (const g of [...this.resourceGroups.values()]) if (g.provisioningState === "Deleting") this.removeResourceGroup(g.subscriptionId, g.name);
   }
 }
 

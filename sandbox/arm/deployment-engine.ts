@@ -23,7 +23,7 @@ export type DeploymentRequest = {
   body: Record<string, unknown>;
 };
 
-type PlannedResource = {
+export type PlannedResource = {
   id: string;
   type: string;
   name: string;
@@ -34,7 +34,7 @@ type PlannedResource = {
   dependsOn: string[];
 };
 
-type Prepared = { template: Record<string, unknown>; ctx: ExpressionContext; plan: PlannedResource[]; record: DeploymentRecord };
+export type Prepared = { template: Record<string, unknown>; ctx: ExpressionContext; plan: PlannedResource[]; record: DeploymentRecord };
 
 export class TemplateValidationError extends Error {
   constructor(
@@ -86,6 +86,7 @@ export function prepareDeployment(engine: EngineOptions, req: DeploymentRequest)
     dependencies: [],
     outputResources: [],
     validatedResources: [],
+    template,
     done: Promise.resolve(),
   };
   const ctx: ExpressionContext = {
@@ -232,13 +233,9 @@ async function runResource(engine: EngineOptions, record: DeploymentRecord, ctx:
 }
 
 async function runNested(engine: EngineOptions, record: DeploymentRecord, ctx: ExpressionContext, p: PlannedResource, op: OperationRecord): Promise<"ok" | "failed"> {
-  const props = isRecord(p.raw.properties) ? p.raw.properties : {};
-  const scopeInner = isRecord(props.expressionEvaluationOptions) && String(props.expressionEvaluationOptions.scope).toLowerCase() === "inner";
   let nestedBody: Record<string, unknown>;
   try {
-    const parameters = evaluateValue(props.parameters ?? {}, ctx);
-    const template = scopeInner ? props.template : outerScopeTemplate(props.template, ctx);
-    nestedBody = { properties: { mode: props.mode ?? "Incremental", template, parameters } };
+    nestedBody = nestedDeploymentBody(ctx, p);
   } catch (error) {
     return finish(op, "Failed", "BadRequest", { code: "InvalidTemplate", message: messageOf(error) });
   }
@@ -261,6 +258,15 @@ async function runNested(engine: EngineOptions, record: DeploymentRecord, ctx: E
   }
   if (nested.provisioningState === "Canceled") return finish(op, "Canceled");
   return finish(op, "Failed", "Conflict", nested.error ?? { code: "DeploymentFailed", message: "Nested deployment failed." });
+}
+
+/** The deployment body a nested `Microsoft.Resources/deployments` resource stands for (inner or outer expression scope). */
+export function nestedDeploymentBody(ctx: ExpressionContext, p: PlannedResource): Record<string, unknown> {
+  const props = isRecord(p.raw.properties) ? p.raw.properties : {};
+  const scopeInner = isRecord(props.expressionEvaluationOptions) && String(props.expressionEvaluationOptions.scope).toLowerCase() === "inner";
+  const parameters = evaluateValue(props.parameters ?? {}, ctx);
+  const template = scopeInner ? props.template : outerScopeTemplate(props.template, ctx);
+  return { properties: { mode: props.mode ?? "Incremental", template, parameters } };
 }
 
 function finish(op: OperationRecord, state: OperationRecord["state"], statusCode?: string, error?: ArmError): "ok" | "failed" {

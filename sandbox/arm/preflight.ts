@@ -80,7 +80,7 @@ export function routeResourceType(path: string): string | undefined {
   if (is("/tenants")) return "Microsoft.Resources/tenants";
   if (is("/providers(/[^/]+)?") || is(`${sub}/providers(/[^/]+(/register)?)?`)) return "Microsoft.Resources/providers";
   if (is(`${sub}/resources`) || is(`${rg}/resources`)) return "Microsoft.Resources/resources";
-  if (is(`${sub}/resourcegroups`) || is(rg)) return "Microsoft.Resources/resourceGroups";
+  if (is(`${sub}/resourcegroups`) || is(rg) || is(`${rg}/exportTemplate`)) return "Microsoft.Resources/resourceGroups";
   if (is(`${sub}/operationresults/.+`)) return "Microsoft.Resources/operationresults";
   if (is(`${rg}/deployments/.+`)) return "Microsoft.Resources/deployments";
   const m = new RegExp(`^${sub}(?:/resourcegroups/[^/]+)?/providers/([^/]+)/(.+)$`, "i").exec(p);

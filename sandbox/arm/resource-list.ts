@@ -67,15 +67,19 @@ function genericView(r: ArmResource, expand: Set<string>): Record<string, unknow
 
 type ResourceFilter = { ok: true; matches: (r: ArmResource) => boolean } | { ok: false };
 
-/** The `$filter` clauses worth having here: `resourceType eq '…'`, `name eq '…'`, `location eq '…'`, joined by `and`. */
+/**
+ * The `$filter` clauses worth having here: `resourceType eq '…'`, `name eq '…'`, `location eq '…'` and
+ * `resourceGroup eq '…'` (what `az resource list -g` sends to the subscription's list), joined by `and`.
+ */
 export function parseResourceFilter(filter: string | null): ResourceFilter {
   if (!filter?.trim()) return { ok: true, matches: () => true };
-  const clauses = filter.split(/\s+and\s+/i).map((c) => /^\s*(resourceType|name|location)\s+eq\s+'([^']*)'\s*$/i.exec(c));
+  const clauses = filter.split(/\s+and\s+/i).map((c) => /^\s*(resourceType|name|location|resourceGroup)\s+eq\s+'([^']*)'\s*$/i.exec(c));
   if (clauses.some((c) => !c)) return { ok: false };
   const tests = clauses.map((c) => {
     const field = (c?.[1] ?? "").toLowerCase();
     const value = (c?.[2] ?? "").toLowerCase();
-    return (r: ArmResource) => (field === "resourcetype" ? r.type : field === "name" ? r.name : (r.location ?? "")).toLowerCase() === value;
+    const of = (r: ArmResource): string => (field === "resourcetype" ? r.type : field === "name" ? r.name : field === "resourcegroup" ? (/\/resourcegroups\/([^/]+)/i.exec(r.id)?.[1] ?? "") : (r.location ?? ""));
+    return (r: ArmResource) => of(r).toLowerCase() === value;
   });
   return { ok: true, matches: (r) => tests.every((t) => t(r)) };
 }

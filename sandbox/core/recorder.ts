@@ -23,7 +23,8 @@ export type RequestQuery = {
 };
 
 const SECRET_KEY = /pass(word)?|secret|token|^pat$|key$|^key|credential|sig$|signature/i;
-const SECRET_HEADERS = new Set(["authorization", "proxy-authorization", "cookie", "set-cookie", "x-ms-copy-source-authorization"]);
+// x-identity-header / secret: the managed identity's secret (App Service 2019-08-01 / MSI 2017-09-01).
+const SECRET_HEADERS = new Set(["authorization", "proxy-authorization", "cookie", "set-cookie", "x-ms-copy-source-authorization", "x-identity-header", "secret"]);
 const MAX_BODY_CHARS = 4096;
 
 /** Bounded in-memory log of every request the sandbox served, with secrets masked. */
@@ -104,7 +105,8 @@ export function maskBody(raw: Buffer, contentType: string | undefined): unknown 
 }
 
 export function maskText(text: string): string {
-  return text.replace(/(\/\/[^/\s:@]+:)[^@\s/]+@/g, "$1***@").replace(/([?&](sig|password|token)=)[^&\s"]+/gi, "$1***");
+  // Form bodies too (token requests: client_secret=…, client_assertion=…), where the first field has no `&`.
+  return text.replace(/(\/\/[^/\s:@]+:)[^@\s/]+@/g, "$1***@").replace(/((?:^|[?&])(sig|password|token|client_secret|client_assertion|assertion)=)[^&\s"]+/gi, "$1***");
 }
 
 function maskValue(value: unknown): unknown {

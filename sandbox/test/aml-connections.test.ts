@@ -3,13 +3,14 @@ import { ResourceManagementClient } from "@azure/arm-resources";
 import { DeploymentsClient } from "@azure/arm-resourcesdeployments";
 import { ContainerClient, StorageSharedKeyCredential } from "@azure/storage-blob";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { StaticTokenCredential, basicAuth, listRecordedRequests, startTestSandbox, type TestSandbox } from "../testing";
+import { StaticTokenCredential, sandboxToken, basicAuth, listRecordedRequests, startTestSandbox, type TestSandbox } from "../testing";
 import { amlSdkValidator, formatErrors } from "./spec-schemas";
 
 const SUB = "00000000-0000-0000-0000-0000000000c3";
 const RG = "rg-conn";
 const WS = "mlw-conn";
-const TOKEN = "sandbox-token";
+/** A real token of the sandbox's service principal (ARM and Azure ML check it; the data plane takes any). */
+let TOKEN = "";
 const PAT_RESOURCE = { WorkspaceConnectionPropertiesV2: "PATAuthTypeWorkspaceConnectionProperties" };
 
 const template = {
@@ -42,6 +43,7 @@ describe("Azure ML workspace connections (@azure/arm-machinelearning 2.1.1) and 
 
   beforeAll(async () => {
     sandbox = await startTestSandbox({ pace: { armStepMs: 2, buildStepMs: 10 } });
+    TOKEN = await sandboxToken(sandbox);
     const credential = new StaticTokenCredential(TOKEN);
     await new ResourceManagementClient(credential, SUB, { endpoint: sandbox.endpoints.arm }).resourceGroups.createOrUpdate(RG, { location: "eastus" });
     await new DeploymentsClient(credential, SUB, { endpoint: sandbox.endpoints.arm }).deployments.createOrUpdate(RG, "conn", { properties: { mode: "Incremental", template } }, { updateIntervalInMs: 10 });

@@ -3,13 +3,14 @@ import { ResourceManagementClient } from "@azure/arm-resources";
 import { DeploymentsClient } from "@azure/arm-resourcesdeployments";
 import { ContainerClient, StorageSharedKeyCredential } from "@azure/storage-blob";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { StaticTokenCredential, addFault, basicAuth, nexusProxyBody, startTestSandbox, type TestSandbox } from "../testing";
+import { StaticTokenCredential, sandboxToken, addFault, basicAuth, nexusProxyBody, startTestSandbox, type TestSandbox } from "../testing";
 import { amlValidator, formatErrors } from "./spec-schemas";
 
 const SUB = "00000000-0000-0000-0000-0000000000b2";
 const RG = "rg-ml";
 const WS = "mlw-test";
-const TOKEN = "sandbox-token";
+/** A real token of the sandbox's service principal (ARM and Azure ML check it; the data plane takes any). */
+let TOKEN = "";
 
 const workspaceTemplate = {
   $schema: "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
@@ -71,6 +72,7 @@ describe("Azure ML imitation with @azure/arm-machinelearning 2.1.1, the data pla
 
   beforeAll(async () => {
     sandbox = await startTestSandbox({ pageSize: 2, pace: { armStepMs: 2, buildStepMs: 20 } });
+    TOKEN = await sandboxToken(sandbox);
     const credential = new StaticTokenCredential(TOKEN);
     await new ResourceManagementClient(credential, SUB, { endpoint: sandbox.endpoints.arm }).resourceGroups.createOrUpdate(RG, { location: "eastus" });
     await new DeploymentsClient(credential, SUB, { endpoint: sandbox.endpoints.arm }).deployments.createOrUpdate(RG, "ml", { properties: { mode: "Incremental", template: workspaceTemplate } }, { updateIntervalInMs: 10 });

@@ -2,10 +2,11 @@ import { AzureMachineLearningWorkspaces } from "@azure/arm-machinelearning";
 import { ResourceManagementClient } from "@azure/arm-resources";
 import { DeploymentsClient } from "@azure/arm-resourcesdeployments";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { StaticTokenCredential, startTestSandbox, type TestSandbox } from "../testing";
+import { sandboxAuthHeader, sandboxCredential, startTestSandbox, type TestSandbox } from "../testing";
 
 const SUB = "00000000-0000-0000-0000-0000000000f1";
-const AUTH = { authorization: "Bearer sandbox-token" };
+/** A real token of the sandbox's service principal, got in beforeAll. */
+let AUTH = { authorization: "" };
 
 describe("ARM fidelity for clients other than Feedgate's (Azure CLI, raw REST)", () => {
   let sandbox: TestSandbox;
@@ -13,6 +14,7 @@ describe("ARM fidelity for clients other than Feedgate's (Azure CLI, raw REST)",
 
   beforeAll(async () => {
     sandbox = await startTestSandbox();
+    AUTH = await sandboxAuthHeader(sandbox);
     arm = async (method, path, init = {}) => {
       const response = await fetch(`${sandbox.endpoints.arm}${path}`, {
         method,
@@ -68,7 +70,7 @@ describe("ARM fidelity for clients other than Feedgate's (Azure CLI, raw REST)",
       expect(legacy.status).toBe(200);
       const flat = (await legacy.json()) as Record<string, unknown>;
       // What az cloud register --endpoint-resource-manager reads from it (azure-cli cloud custom.py).
-      expect(flat).toMatchObject({ galleryEndpoint: expect.any(String), graphEndpoint: expect.any(String), authentication: { loginEndpoint: `${sandbox.endpoints.arm}/`, audiences: expect.arrayContaining([`${sandbox.endpoints.arm}/`]) } });
+      expect(flat).toMatchObject({ galleryEndpoint: expect.any(String), graphEndpoint: expect.any(String), authentication: { loginEndpoint: `${sandbox.endpoints.arm}/adfs/`, tenant: "adfs", identityProvider: "ADFS", audiences: expect.arrayContaining([`${sandbox.endpoints.arm}/`]) } });
       const current = (await (await fetch(`${sandbox.endpoints.arm}/metadata/endpoints?api-version=2022-09-01`)).json()) as Record<string, unknown>;
       expect(current).toMatchObject({ name: "FeedgateSandbox", resourceManager: `${sandbox.endpoints.arm}/`, authentication: { audiences: ["https://management.core.windows.net/", "https://management.azure.com/", `${sandbox.endpoints.arm}/`] }, suffixes: { storage: "core.windows.net", keyVaultDns: "vault.azure.net" } });
       const all = (await (await fetch(`${sandbox.endpoints.arm}/metadata/endpoints?api-version=2019-05-01`)).json()) as unknown[];
@@ -104,7 +106,7 @@ describe("ARM fidelity for clients other than Feedgate's (Azure CLI, raw REST)",
     });
 
     it("lists a resource group's top-level resources only, through the real SDK, with $filter, $expand and paging", async () => {
-      const client = new ResourceManagementClient(new StaticTokenCredential(), LSUB, { endpoint: sandbox.endpoints.arm });
+      const client = new ResourceManagementClient(sandboxCredential(sandbox), LSUB, { endpoint: sandbox.endpoints.arm });
       const all = [];
       for await (const r of client.resources.listByResourceGroup("rg-list")) all.push(r);
       expect(all.map((r) => r.type).sort()).toEqual(["Microsoft.MachineLearningServices/workspaces", "Microsoft.Network/virtualNetworks", "Microsoft.Storage/storageAccounts"]);
@@ -133,7 +135,7 @@ describe("ARM fidelity for clients other than Feedgate's (Azure CLI, raw REST)",
       expect((subnets.json as { value: { name: string }[] }).value.map((s) => s.name)).toEqual(["a", "b"]);
       expect((await arm("GET", `/subscriptions/${LSUB}/resourcegroups/rg-nope/providers/Microsoft.Network/virtualNetworks?api-version=2022-07-01`)).status).toBe(404);
 
-      const aml = new AzureMachineLearningWorkspaces(new StaticTokenCredential(), LSUB, { endpoint: sandbox.endpoints.arm });
+      const aml = new AzureMachineLearningWorkspaces(sandboxCredential(sandbox), LSUB, { endpoint: sandbox.endpoints.arm });
       const inRg = [];
       for await (const w of aml.workspaces.listByResourceGroup("rg-list")) inRg.push(w);
       expect(inRg).toMatchObject([{ name: "mlw-list", friendlyName: "list me", discoveryUrl: expect.stringContaining(sandbox.endpoints.amlDataPlane) }]);
@@ -145,7 +147,7 @@ describe("ARM fidelity for clients other than Feedgate's (Azure CLI, raw REST)",
 
   describe("providers", () => {
     it("shows each supported namespace with its resource types, api-versions and locations, through the real SDK", async () => {
-      const client = new ResourceManagementClient(new StaticTokenCredential(), SUB, { endpoint: sandbox.endpoints.arm });
+      const client = new ResourceManagementClient(sandboxCredential(sandbox), SUB, { endpoint: sandbox.endpoints.arm });
       const ml = await client.providers.get("microsoft.machinelearningservices");
       expect(ml).toMatchObject({ id: `/subscriptions/${SUB}/providers/Microsoft.MachineLearningServices`, namespace: "Microsoft.MachineLearningServices", registrationState: "Registered" });
       const workspaces = ml.resourceTypes?.find((t) => t.resourceType === "workspaces");
@@ -164,7 +166,7 @@ describe("ARM fidelity for clients other than Feedgate's (Azure CLI, raw REST)",
 
   describe("template outputs", () => {
     it("evaluates output copy loops to arrays, also inside a nested deployment and for a count of zero", async () => {
-      const deployments = new DeploymentsClient(new StaticTokenCredential(), SUB, { endpoint: sandbox.endpoints.arm });
+      const deployments = new DeploymentsClient(sandboxCredential(sandbox), SUB, { endpoint: sandbox.endpoints.arm });
       const inner = {
         $schema: "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
         contentVersion: "1.0.0.0",
@@ -223,7 +225,7 @@ describe("ARM fidelity for clients other than Feedgate's (Azure CLI, raw REST)",
     });
 
     it("refuses unknown namespaces, types, api-versions and locations at deployment PUT and validate, with ARM's codes", async () => {
-      const deployments = new DeploymentsClient(new StaticTokenCredential(), SUB, { endpoint: sandbox.endpoints.arm });
+      const deployments = new DeploymentsClient(sandboxCredential(sandbox), SUB, { endpoint: sandbox.endpoints.arm });
       const one = (resource: Record<string, unknown>) => ({ properties: { mode: "Incremental" as const, template: { $schema: "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#", contentVersion: "1.0.0.0", resources: [resource] } } });
       const storage = { type: "Microsoft.Storage/storageAccounts", apiVersion: "2022-09-01", name: "stpre1", location: "eastus", sku: { name: "Standard_LRS" }, kind: "StorageV2", properties: {} };
       const cases: [Record<string, unknown>, string, RegExp][] = [

@@ -1,7 +1,7 @@
 import { ResourceManagementClient } from "@azure/arm-resources";
 import { DeploymentsClient } from "@azure/arm-resourcesdeployments";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { StaticTokenCredential, addFault, listRecordedRequests, startTestSandbox, type TestSandbox } from "../testing";
+import { addFault, sandboxCredential, listRecordedRequests, startTestSandbox, type TestSandbox } from "../testing";
 import { armValidator, formatErrors } from "./spec-schemas";
 
 const SUB = "00000000-0000-0000-0000-0000000000a1";
@@ -58,7 +58,7 @@ describe("ARM imitation with the official SDKs", () => {
 
   beforeAll(async () => {
     sandbox = await startTestSandbox();
-    const credential = new StaticTokenCredential();
+    const credential = sandboxCredential(sandbox);
     deployments = new DeploymentsClient(credential, SUB, { endpoint: sandbox.endpoints.arm });
     resources = new ResourceManagementClient(credential, SUB, { endpoint: sandbox.endpoints.arm });
     const raw: unknown[] = [];

@@ -9,7 +9,7 @@ import { SandboxBlobAccess } from "../blob/blob-rest";
 import { SandboxPortInUseError } from "../core/http";
 import { decodeSnapshot, encodeSnapshot } from "../core/snapshot";
 import type { SandboxOptions } from "../main";
-import { basicAuth, freePorts, nexusProxyBody, startTestSandbox } from "../testing";
+import { basicAuth, freePorts, nexusProxyBody, sandboxAuthHeader, startTestSandbox } from "../testing";
 
 const SUB = "00000000-0000-0000-0000-0000000000aa";
 const dirs: string[] = [];
@@ -37,7 +37,7 @@ describe("sandbox state across a restart", () => {
     const json = { "content-type": "application/json" };
     let feedId = "";
     try {
-      const rg = await fetch(`${first.endpoints.arm}/subscriptions/${SUB}/resourcegroups/rg-persist?api-version=2021-04-01`, { method: "PUT", headers: { ...json, authorization: "Bearer t" }, body: JSON.stringify({ location: "westeurope", tags: { team: "vision" } }) });
+      const rg = await fetch(`${first.endpoints.arm}/subscriptions/${SUB}/resourcegroups/rg-persist?api-version=2021-04-01`, { method: "PUT", headers: { ...json, ...(await sandboxAuthHeader(first)) }, body: JSON.stringify({ location: "westeurope", tags: { team: "vision" } }) });
       expect(rg.status).toBe(201);
       const nexus = (p: string, init: RequestInit = {}) => fetch(`${first.endpoints.nexus}/service/rest${p}`, { ...init, headers: { ...json, authorization: admin } });
       expect((await nexus("/v1/routing-rules", { method: "POST", body: JSON.stringify({ name: "allow-tiny", description: "", mode: "ALLOW", matchers: ["/simple/tinyhttp/.*"] }) })).status).toBe(204);
@@ -62,7 +62,7 @@ describe("sandbox state across a restart", () => {
       expect(second.endpoints).toEqual(first.endpoints);
       expect(second.nexusAdminPassword).toBe(first.nexusAdminPassword);
       expect(second.artifactsPat).toBe(first.artifactsPat);
-      const rg = await fetch(`${second.endpoints.arm}/subscriptions/${SUB}/resourcegroups/rg-persist?api-version=2021-04-01`, { headers: { authorization: "Bearer t" } });
+      const rg = await fetch(`${second.endpoints.arm}/subscriptions/${SUB}/resourcegroups/rg-persist?api-version=2021-04-01`, { headers: await sandboxAuthHeader(second) });
       expect(await rg.json()).toMatchObject({ name: "rg-persist", location: "westeurope", tags: { team: "vision" } });
       const nexus = (p: string) => fetch(`${second.endpoints.nexus}/service/rest${p}`, { headers: { authorization: admin } });
       expect(await (await nexus("/v1/repositories/pypi/proxy/persist-pypi")).json()).toMatchObject({ name: "persist-pypi", routingRuleName: "allow-tiny" });

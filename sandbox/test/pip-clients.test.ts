@@ -3,18 +3,24 @@ import { readFileSync } from "node:fs";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { basicAuth, listRecordedRequests, nexusProxyBody, startTestSandbox, type TestSandbox } from "../testing";
-import { createPipVenv, DEBIAN_PYTHON, withCredentials, type PipVenv } from "./real-pip";
+import { createPipVenv, DEBIAN_PYTHON, debianSystemPip, withCredentials, type PipClient } from "./real-pip";
 
 const PEP691_JSON = "application/vnd.pypi.simple.v1+json";
 const run = promisify(execFile);
 
-/** Real pip clients nobody here wrote: Debian's pip 23.0.1 and the PATH python's pip, through Nexus and Artifacts. */
+/**
+ * Real pip clients nobody here wrote, through Nexus and Artifacts: Debian's own pip 23.0.1
+ * (python3-pip, run by /usr/bin/python3 with --target), the pip of a venv of Debian's python
+ * (23.0.1 from python3-pip-whl) and the pip of a venv of the PATH's python3 (a newer pip).
+ */
 describe("real pip clients against the sandbox indexes", () => {
   let sandbox: TestSandbox;
   let nexusIndex: string;
   let artifactsIndex: string;
-  let debian: PipVenv;
-  let current: PipVenv;
+  let system: PipClient;
+  let debian: PipClient;
+  let current: PipClient;
+  let clients: PipClient[];
 
   beforeAll(async () => {
     sandbox = await startTestSandbox();
@@ -30,11 +36,12 @@ describe("real pip clients against the sandbox indexes", () => {
     });
     expect(feed.status).toBe(201);
     artifactsIndex = withCredentials(`${sandbox.endpoints.artifacts}/contoso/ml/_packaging/team/pypi/simple/`, "feedgate", pat);
-    [debian, current] = await Promise.all([createPipVenv(DEBIAN_PYTHON, sandbox.endpoints.caCertFile), createPipVenv("python3", sandbox.endpoints.caCertFile)]);
-  });
+    system = debianSystemPip(sandbox.endpoints.caCertFile);
+    [debian, current] = await Promise.all([createPipVenv(DEBIAN_PYTHON, sandbox.endpoints.caCertFile, "the pip of a venv of Debian's python"), createPipVenv("python3", sandbox.endpoints.caCertFile, "the pip of a venv of the PATH's python3")]);
+    clients = [system, debian, current];
+  }, 300_000);
   afterAll(async () => {
-    debian?.remove();
-    current?.remove();
+    for (const client of [system, debian, current]) client?.remove();
     await sandbox?.stop();
   });
 
@@ -53,25 +60,30 @@ describe("real pip clients against the sandbox indexes", () => {
     expect(html).not.toContain("data-dist-info-metadata");
   });
 
-  it("installs through a Nexus proxy and an Artifacts feed with Debian's pip 23.0.1 (JSON index) and the current pip", async () => {
+  it("installs through a Nexus proxy and an Artifacts feed with Debian's pip 23.0.1 (JSON index), a Debian venv's pip and the current pip", async () => {
+    expect(await system.pipVersion()).toBe("23.0.1");
+    expect((await run(DEBIAN_PYTHON, ["-c", "import pip; print(pip.__file__)"])).stdout).toMatch(/^\/usr\/lib\/python3\/dist-packages\/pip\//);
     expect(await debian.pipVersion()).toBe("23.0.1");
-    for (const venv of [debian, current]) {
+    expect(await current.pipVersion()).toMatch(/^\d+\.\d+/);
+    for (const client of clients) {
       for (const [index, project] of [[nexusIndex, "tinyhttp"], [artifactsIndex, "tinyml"]] as const) {
-        const target = `${venv.dir}/site-${project}`;
-        const res = await venv.pip(["install", "--no-compile", "--target", target, project], index);
-        expect(res.ok, res.output).toBe(true);
+        const target = `${client.dir}/site-${project}`;
+        const res = await client.pip(["install", "--no-compile", "--target", target, project], index);
+        expect(res.ok, `${client.label}: ${res.output}`).toBe(true);
         expect(res.output).not.toMatch(/TypeError|Traceback/);
         expect(res.output).toMatch(new RegExp(`Successfully installed .*${project}-`));
+        const imported = await run(client.python, ["-c", `import sys; sys.path.insert(0, sys.argv[1]); import ${project}; print(${project}.__file__)`, target]);
+        expect(imported.stdout.trim().startsWith(target), client.label).toBe(true);
       }
     }
-  });
+  }, 300_000);
 
   it("builds an sdist-only package with build isolation: setuptools and wheel come from the index", async () => {
-    for (const venv of [debian, current]) {
+    for (const venv of clients) {
       for (const index of [nexusIndex, artifactsIndex]) {
         const target = `${venv.dir}/site-src-${index === nexusIndex ? "nexus" : "artifacts"}`;
         const res = await venv.pip(["install", "--no-compile", "--target", target, "tinysrc"], index);
-        expect(res.ok, res.output).toBe(true);
+        expect(res.ok, `${venv.label}: ${res.output}`).toBe(true);
         expect(res.output).toMatch(/tinysrc-0\.2\.0\.tar\.gz/);
         expect(res.output).toMatch(/Installing build dependencies: (started|\.\.\.)/);
         expect(res.output).toMatch(/Building wheel for tinysrc \(pyproject\.toml\)/);
@@ -80,10 +92,18 @@ describe("real pip clients against the sandbox indexes", () => {
         expect(hello.stdout.trim()).toBe("tinysrc 0.2.0");
       }
     }
-    // The isolated build environment fetched both build tools through the proxy.
-    const fetched = await listRecordedRequests(sandbox.endpoints.nexus, { service: "nexus", pathRegex: "/packages/(setuptools|wheel)/" });
-    expect(new Set(fetched.map((r) => r.path.split("/").pop()).filter((f) => f?.endsWith(".whl")))).toEqual(new Set(["setuptools-68.0.0-py3-none-any.whl", "wheel-0.41.0-py3-none-any.whl"]));
-  });
+    // Every client's isolated build environment fetched both build tools through the index it was given (no cache).
+    for (const [service, base, files] of [["nexus", sandbox.endpoints.nexus, "/packages/"], ["artifacts", sandbox.endpoints.artifacts, "/download/"]] as const) {
+      const fetched = await listRecordedRequests(base, { service, pathRegex: `${files}(setuptools|wheel)/.*\\.whl$` });
+      const counts = new Map<string, number>();
+      for (const r of fetched.filter((f) => f.status === 200)) {
+        const file = r.path.split("/").pop() ?? "";
+        counts.set(file, (counts.get(file) ?? 0) + 1);
+      }
+      expect([...counts.keys()].sort(), service).toEqual(["setuptools-68.0.0-py3-none-any.whl", "wheel-0.41.0-py3-none-any.whl"]);
+      for (const n of counts.values()) expect(n, service).toBeGreaterThanOrEqual(clients.length);
+    }
+  }, 300_000);
 
   it("builds the fixtures' sdists into complete wheels with the stand-in backend (pip wheel --no-binary)", async () => {
     const out = `${current.dir}/wheels`;
@@ -108,7 +128,7 @@ describe("real pip clients against the sandbox indexes", () => {
     expect([page.status, page.statusText]).toEqual([403, message]);
     expect(await page.text()).toMatch(new RegExp(`Error 403.*Forbidden.*${message}`, "s"));
 
-    for (const venv of [debian, current]) {
+    for (const venv of clients) {
       // A file request (here a direct wheel URL) fails with the reason in pip's error, without -v.
       const wheel = withCredentials(`${sandbox.endpoints.nexus}/repository/pypi-ruled/packages/tinyhtpp/0.9.1/tinyhtpp-0.9.1-py3-none-any.whl`, "admin", sandbox.nexusAdminPassword);
       const direct = await venv.pip(["install", "--no-compile", "--target", `${venv.dir}/site-ruled`, wheel], index);
@@ -120,5 +140,5 @@ describe("real pip clients against the sandbox indexes", () => {
       expect(byName.output, byName.output).toMatch(new RegExp(`403 Client Error: ${message} for url: \\S+/simple/tinyhtpp/`));
       expect(byName.output).toMatch(/No matching distribution found for tinyhtpp/);
     }
-  });
+  }, 300_000);
 });

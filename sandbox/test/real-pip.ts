@@ -1,55 +1,90 @@
 import { execFile } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 
 const run = promisify(execFile);
 
-/** Debian's interpreter, whose venvs get Debian's pip 23.0.1 (python3-pip-whl); the PATH's python3 may be another. */
+/** Debian's interpreter: its own pip is python3-pip's 23.0.1, and its venvs get 23.0.1 from python3-pip-whl; the PATH's python3 may be another. */
 export const DEBIAN_PYTHON = "/usr/bin/python3";
 
 export type PipResult = { ok: boolean; output: string };
 
-export type PipVenv = {
+export type PipClient = {
+  /** What the tests call it in messages. */
+  label: string;
+  /** A scratch folder of its own (install targets go under it). */
   dir: string;
+  /** The interpreter that runs this pip (and can import what it installed with --target). */
   python: string;
-  /** Runs the venv's pip with only `indexUrl` (and the sandbox CA) configured. */
+  /** Runs this pip with only `indexUrl` (and the sandbox CA) configured. */
   pip: (args: string[], indexUrl: string) => Promise<PipResult>;
   pipVersion: () => Promise<string>;
   remove: () => void;
 };
 
 /**
- * A fresh venv of `python` whose pip sees nothing of the machine: no PIP_* or CA-bundle variables,
- * HOME in the venv's folder, a pip.conf passed as PIP_CONFIG_FILE (read last, so it also blanks
- * machine-wide extra indexes and find-links), trust only from the sandbox CA.
+ * The machine's environment with nothing that configures pip or trust: no PIP_* (the machine sets
+ * find-links, certificates and timeouts that way), no CA-bundle, SSL_CERT_* or proxy variables, no
+ * PYTHON* variables; HOME in the client's own folder, so no user pip.conf either.
  */
-export async function createPipVenv(python: string, caCertFile: string): Promise<PipVenv> {
-  const dir = mkdtempSync(path.join(tmpdir(), "feedgate-pip-"));
-  const venv = path.join(dir, "venv");
-  await run(python, ["-m", "venv", venv], { timeout: 120_000 });
+export function hermeticPythonEnv(home: string): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const key of Object.keys(env)) if (/^PIP_|CA_BUNDLE$|^SSL_CERT_|^PYTHON/.test(key)) delete env[key];
-  Object.assign(env, { HOME: dir, PIP_NO_INPUT: "1" });
-  let confs = 0;
-  const pipConf = (indexUrl: string): string => {
-    const file = path.join(dir, `pip-${++confs}.conf`);
-    writeFileSync(file, `[global]\nindex-url = ${indexUrl}\nextra-index-url =\nfind-links =\ncert = ${caCertFile}\nno-cache-dir = true\ndisable-pip-version-check = true\ntimeout = 30\n`);
-    return file;
-  };
-  const pythonBin = path.join(venv, "bin", "python");
+  for (const key of Object.keys(env)) if (/^(PIP_|PYTHON|AZURE_|MSAL_)|CA_BUNDLE$|^SSL_CERT_|^(https?|all|no|ftp)_proxy$/i.test(key)) delete env[key];
+  return { ...env, HOME: home, PYTHONNOUSERSITE: "1", PYTHONDONTWRITEBYTECODE: "1" };
+}
+
+/**
+ * pip's whole configuration as environment variables: PIP_CONFIG_FILE=/dev/null makes pip skip every
+ * config file (the machine's /etc/pip.conf, /etc/xdg/pip/pip.conf with its constraints, user and site
+ * files), and the variables reach the pip that an isolated build runs to install its build tools.
+ */
+function pipEnv(base: NodeJS.ProcessEnv, indexUrl: string, caCertFile: string): NodeJS.ProcessEnv {
   return {
+    ...base,
+    PIP_CONFIG_FILE: "/dev/null",
+    PIP_INDEX_URL: indexUrl,
+    PIP_CERT: caCertFile,
+    PIP_NO_CACHE_DIR: "1",
+    PIP_DISABLE_PIP_VERSION_CHECK: "1",
+    PIP_NO_INPUT: "1",
+    PIP_DEFAULT_TIMEOUT: "30",
+  };
+}
+
+function pipClient(label: string, dir: string, python: string, caCertFile: string): PipClient {
+  const env = hermeticPythonEnv(dir);
+  return {
+    label,
     dir,
-    python: pythonBin,
+    python,
     pip: (args, indexUrl) =>
-      run(pythonBin, ["-m", "pip", ...args], { env: { ...env, PIP_CONFIG_FILE: pipConf(indexUrl) }, timeout: 240_000, maxBuffer: 32 * 1024 * 1024 }).then(
+      run(python, ["-m", "pip", ...args], { env: pipEnv(env, indexUrl, caCertFile), timeout: 240_000, maxBuffer: 32 * 1024 * 1024 }).then(
         (r) => ({ ok: true, output: `${r.stdout}${r.stderr}` }),
-        (error: { stdout?: string; stderr?: string }) => ({ ok: false, output: `${error.stdout ?? ""}${error.stderr ?? ""}` }),
+        (error: { stdout?: string; stderr?: string; message?: string }) => ({ ok: false, output: `${error.message ?? ""}\n${error.stdout ?? ""}${error.stderr ?? ""}` }),
       ),
-    pipVersion: async () => (await run(pythonBin, ["-m", "pip", "--version"], { env })).stdout.split(" ")[1] ?? "",
+    pipVersion: async () => (await run(python, ["-m", "pip", "--version"], { env: { ...env, PIP_CONFIG_FILE: "/dev/null" } })).stdout.split(" ")[1] ?? "",
     remove: () => rmSync(dir, { recursive: true, force: true }),
   };
+}
+
+/** A fresh venv of `python` (with the pip its ensurepip bundles), hermetic as above, trusting only the sandbox CA. */
+export async function createPipVenv(python: string, caCertFile: string, label = `${python}'s venv pip`): Promise<PipClient> {
+  const dir = mkdtempSync(path.join(tmpdir(), "feedgate-pip-"));
+  const venv = path.join(dir, "venv");
+  await run(python, ["-m", "venv", venv], { env: hermeticPythonEnv(dir), timeout: 120_000 });
+  return pipClient(label, dir, path.join(venv, "bin", "python"), caCertFile);
+}
+
+/**
+ * Debian's own pip (python3-pip 23.0.1 in /usr/lib/python3/dist-packages, Debian's patches and
+ * all) run by /usr/bin/python3. It refuses to install into the system (PEP 668), so installs take
+ * `--target`; nothing is written outside its folder.
+ */
+export function debianSystemPip(caCertFile: string): PipClient {
+  const dir = mkdtempSync(path.join(tmpdir(), "feedgate-pip-"));
+  return pipClient("Debian's pip (/usr/bin/python3 -m pip)", dir, DEBIAN_PYTHON, caCertFile);
 }
 
 /** `url` with user and password in it, as pip.conf carries them. */

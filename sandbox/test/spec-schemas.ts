@@ -34,11 +34,15 @@ let armAjv: Ajv | undefined;
 export function armValidator(model: string): ValidateFunction {
   if (!armAjv) {
     armAjv = newAjv();
-    const contract = readJson("arm-deployments-resourcegroups-contract-from-js-sdk.json") as ArmContract;
+    // The deployments/resource-group contract plus the what-if and export-template models.
+    const models = {
+      ...(readJson("arm-deployments-resourcegroups-contract-from-js-sdk.json") as ArmContract).models,
+      ...(readJson("arm-whatif-export-contract-from-js-sdk.json") as ArmContract).models,
+    };
     const defs: Record<string, unknown> = {};
-    for (const [key, text] of Object.entries(contract.models)) {
+    for (const [key, text] of Object.entries(models)) {
       const name = key.split(":")[1] ?? key;
-      defs[`${key.split(":")[0]}_${name}`] = tsToSchema(text, key.split(":")[0] ?? "", contract.models);
+      defs[`${key.split(":")[0]}_${name}`] = tsToSchema(text, key.split(":")[0] ?? "", models);
     }
     armAjv.addSchema({ $id: "arm", definitions: defs });
   }

@@ -4,10 +4,11 @@
  * sandbox ARM through the real SDK; every wait is on the workspace's own status.
  */
 import { describe, expect, it } from "vitest";
-import { createSandboxCloud, SANDBOX_SUBSCRIPTION_ID } from "@/lib/cloud/cloud";
-import { SandboxTokenCredential } from "@/lib/cloud/credentials";
+import { SANDBOX_SUBSCRIPTION_ID } from "@/lib/cloud/cloud";
+import { loadSandboxCloud } from "@/lib/cloud/load-cloud";
 import { registerWorkspace } from "@/lib/workspaces/admin-workspaces";
 import { actingUser } from "@/testing/approval-fixtures";
+import { sandboxToken } from "@/testing/sandbox";
 import { setUpSandboxWorld } from "@/testing/sandbox-world";
 import { until } from "@/testing/until";
 import { createCheckFeedDriftJob } from "./definition";
@@ -18,7 +19,7 @@ const NAME = "mlw-sandbox-public";
 const ARM_ID = `/subscriptions/${SANDBOX_SUBSCRIPTION_ID}/resourceGroups/rg-ml-existing/providers/Microsoft.MachineLearningServices/workspaces/${NAME}`;
 
 async function arm(method: "GET" | "PUT" | "DELETE", body?: unknown) {
-  const { token } = await new SandboxTokenCredential().getToken();
+  const token = await sandboxToken(world.sandbox);
   const res = await fetch(`${world.sandbox.endpoints.arm}${ARM_ID}?api-version=2022-10-01`, { method, headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: body ? JSON.stringify(body) : undefined });
   expect(res.status).toBeLessThan(300);
   return res.json().catch(() => ({})) as Promise<Record<string, unknown>>;
@@ -28,7 +29,7 @@ describe("the watcher and registered workspaces", () => {
   it("marks a workspace deleted in Azure MISSING, and REGISTERED again once it is back", async () => {
     const db = world.t.db;
     const team = await db.team.findUniqueOrThrow({ where: { slug: "vision" } });
-    const ws = await registerWorkspace(db, createSandboxCloud(world.sandbox.endpoints), await actingUser(db, "Dmitri Ivanov"), { armId: ARM_ID, teamId: team.id }, "reg");
+    const ws = await registerWorkspace(db, loadSandboxCloud(world.sandbox.endpoints), await actingUser(db, "Dmitri Ivanov"), { armId: ARM_ID, teamId: team.id }, "reg");
     const saved = await arm("GET");
     await ensureDriftWatch(db, 100);
     // A round with the workspace present stamps it as seen.

@@ -5,7 +5,7 @@
  * workspace, with the worker resolving the Key Vault reference itself.
  */
 import { describe, expect, it } from "vitest";
-import { createSandboxCloud } from "@/lib/cloud/cloud";
+import { loadSandboxCloud } from "@/lib/cloud/load-cloud";
 import { enqueueJob } from "@/lib/jobs/enqueue-job";
 import { feedRequestSchema } from "@/lib/validation/feed-request";
 import { discoverWorkspaces, registerWorkspace } from "@/lib/workspaces/admin-workspaces";
@@ -31,7 +31,7 @@ describe("a request on a discovered workspace and a Key Vault-backed host", () =
   it("provisions to READY and builds its image in that workspace", async () => {
     const db = world.t.db;
     const dmitri = await actingUser(db, "Dmitri Ivanov");
-    const cloud = createSandboxCloud(world.sandbox.endpoints);
+    const cloud = loadSandboxCloud(world.sandbox.endpoints);
     const team = await db.team.findUniqueOrThrow({ where: { slug: "vision" } });
     const found = await discoverWorkspaces(db, cloud, dmitri, {}, "discover");
     const isolated = found.workspaces.find((w) => w.name === "mlw-vision-isolated");

@@ -1,10 +1,10 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { createSandboxCloud } from "@/lib/cloud/cloud";
+import { loadSandboxCloud } from "@/lib/cloud/load-cloud";
 import { enqueueJob } from "@/lib/jobs/enqueue-job";
 import { feedRequestSchema } from "@/lib/validation/feed-request";
 import { setUpSandboxWorld } from "@/testing/sandbox-world";
-import { listRecordedRequests } from "@/testing/sandbox";
+import { listRecordedRequests, sandboxAuthHeader } from "@/testing/sandbox";
 import { createProvisionRequestJob } from "./definition";
 import { PROVISION_REQUEST_KIND } from "./schema";
 import { feedConnectionName } from "./workspace-connection";
@@ -62,9 +62,9 @@ describe("provision-request on Azure Artifacts against the sandbox cloud", () =>
     // The workspace connection exists with the feed's index as its target, and a GET shows no PAT.
     const workspace = await db.workspace.findUniqueOrThrow({ where: { id: stored.feed?.workspaceId ?? "" } });
     const name = feedConnectionName(feed?.name ?? "");
-    const connection = await createSandboxCloud(world.sandbox.endpoints).aml.getWorkspaceConnection({ resourceGroup: workspace.resourceGroup, workspace: workspace.name }, name);
+    const connection = await loadSandboxCloud(world.sandbox.endpoints).aml.getWorkspaceConnection({ resourceGroup: workspace.resourceGroup, workspace: workspace.name }, name);
     expect(connection).toMatchObject({ name, authType: "PAT", category: "PythonFeed", target: pipIndexUrl });
-    const raw = await fetch(`${world.sandbox.endpoints.aml}${workspace.armId}/connections/${name}?api-version=2022-10-01`, { headers: { authorization: "Bearer test" } });
+    const raw = await fetch(`${world.sandbox.endpoints.aml}${workspace.armId}/connections/${name}?api-version=2022-10-01`, { headers: await sandboxAuthHeader(world.sandbox) });
     expect(raw.status).toBe(200);
     const rawText = await raw.text();
     expect(rawText).not.toContain(pat);

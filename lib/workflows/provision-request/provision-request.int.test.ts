@@ -82,6 +82,12 @@ describe("provision-request against the sandbox cloud", () => {
     // Exactly once on the wire: one deployment PUT, one create per repository, one environment version.
     const puts = await listRecordedRequests(world.sandbox.endpoints.arm, { method: "PUT", pathRegex: `deployments/feedgate-ws-${request.id}` });
     expect(puts).toHaveLength(1);
+    // The worker signed in as in production: DefaultAzureCredential through the sandbox's managed identity
+    // (App Service's protocol), and ARM checked the token on every call.
+    const tokens = await listRecordedRequests(world.sandbox.endpoints.arm, { method: "GET", path: "/msi/token" });
+    expect(tokens.length).toBeGreaterThan(0);
+    expect(tokens.every((t) => t.query["api-version"] === "2019-08-01" && t.headers["x-identity-header"] === "***")).toBe(true);
+    expect(puts[0]?.headers.authorization).toBe("Bearer ***");
   });
 
   it("fails with the package-not-found class when a package is missing from the feed", async () => {

@@ -12,7 +12,7 @@ import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createSandboxCloud } from "@/lib/cloud/cloud";
+import { loadSandboxCloud } from "@/lib/cloud/load-cloud";
 import type { PrismaClient } from "@/lib/db/client";
 import { feedClientOf, renderFeedConfigFile } from "@/lib/feeds/feed-config-files";
 import { createWorker, type JobWorker } from "@/lib/jobs/create-worker";
@@ -43,7 +43,7 @@ let worker: JobWorker | undefined;
 
 async function startAll(): Promise<TestSandbox> {
   sandbox = await startTestSandbox(sandboxOptions);
-  const cloud = createSandboxCloud(sandbox.endpoints);
+  const cloud = loadSandboxCloud(sandbox.endpoints);
   worker = createWorker({
     db: t.db,
     owner: `restart-worker-${Math.random().toString(36).slice(2, 6)}`,
