@@ -7,6 +7,8 @@
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   poweredByHeader: false,
+  // A second build folder lets a second checkout's build (or a benchmark) run beside the usual one.
+  distDir: process.env.NEXT_DIST_DIR || ".next",
   reactStrictMode: true,
   typedRoutes: false,
   // `npm test` type-checks the whole repository with tsc first; repeating it inside

@@ -62,7 +62,7 @@ function contentSecurityPolicy(nonce: string): string {
     `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'${isDev ? " 'unsafe-eval'" : ""}`,
     `style-src 'self' 'nonce-${nonce}'`,
     `style-src-elem 'self' 'nonce-${nonce}'`,
-    // Style attributes (React's style prop, recharts' SVG sizing) cannot carry a nonce; they
+    // Style attributes (React's style prop, Next's own markup) cannot carry a nonce; they
     // cannot run script either, so only attributes get 'unsafe-inline', never <style> elements.
     "style-src-attr 'unsafe-inline'",
     "img-src 'self' blob: data:",

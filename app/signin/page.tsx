@@ -1,7 +1,6 @@
 import type { Metadata } from "next";
 import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
-import { MsalRoot } from "@/components/auth/msal-root";
 import { SignInPanel } from "@/components/auth/sign-in-panel";
 import { Logo } from "@/components/shell/logo";
 import { GROUPS_STEP_COOKIE } from "@/lib/auth/groups-step";
@@ -28,9 +27,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
         </div>
         <h1 className="text-xl font-semibold text-slate-900">Sign in to Feedgate</h1>
         <p className="mb-6 mt-1 text-sm text-slate-600">Private pip and conda feeds for network-isolated Azure ML workspaces.</p>
-        <MsalRoot config={msal}>
-          <SignInPanel returnTo={returnTo} scopes={msal.scopes} graphScopes={msal.graphScopes} redirectUri={msal.redirectUri} isSandbox={isSandboxIdentity()} />
-        </MsalRoot>
+        <SignInPanel returnTo={returnTo} config={msal} isSandbox={isSandboxIdentity()} />
       </div>
     </main>
   );

@@ -5,27 +5,26 @@ import { useId, useState } from "react";
 import { registerFeedHostAction, setFeedHostEnabledAction, testFeedHostConnectionAction, updateFeedHostAction } from "@/lib/actions/admin";
 import type { AdminFeedHostView } from "@/lib/feed-hosts/admin-feed-hosts";
 import { fieldErrorsOf } from "@/lib/validation/field-errors";
-import { registerFeedHostSchema, updateFeedHostSchema } from "@/lib/validation/admin-feed-hosts";
-import { CREDENTIAL_REF_FORMS } from "@/lib/validation/credential-ref";
 import { useFieldHelpers } from "@/components/ui/field-helpers";
 import { StatusPill } from "@/components/ui/status-pill";
 
 const timeFormat = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
 
 /** Feed hosts: each with its state, last connection test and actions, and the form for a new one. */
-export function FeedHostsAdmin({ hosts }: { hosts: AdminFeedHostView[] }) {
+/** `credentialRefForms` comes from the server page, so the reference parser stays out of the browser bundle. */
+export function FeedHostsAdmin({ hosts, credentialRefForms }: { hosts: AdminFeedHostView[]; credentialRefForms: string }) {
   return (
     <div className="space-y-8">
       <section aria-labelledby="hosts-heading" className="rounded-xl border border-slate-200 bg-white p-6 shadow-sm">
         <h2 id="hosts-heading" className="text-base font-semibold">Feed hosts</h2>
         <p className="mt-1 max-w-3xl text-sm text-slate-600">
-          Where teams&apos; feeds live. Credentials are stored only as references ({CREDENTIAL_REF_FORMS}); the worker resolves them when it needs them, and no page shows
+          Where teams&apos; feeds live. Credentials are stored only as references ({credentialRefForms}); the worker resolves them when it needs them, and no page shows
           a secret. A disabled host takes no new feeds; the feeds it already serves keep working.
         </p>
         {hosts.length ? (
           <ul className="mt-4 space-y-4">
             {hosts.map((host) => (
-              <HostCard key={host.id} host={host} />
+              <HostCard key={host.id} host={host} credentialRefForms={credentialRefForms} />
             ))}
           </ul>
         ) : (
@@ -36,7 +35,7 @@ export function FeedHostsAdmin({ hosts }: { hosts: AdminFeedHostView[] }) {
       </section>
       <section aria-labelledby="new-host-heading" className="rounded-xl border border-slate-200 bg-white p-6 shadow-sm">
         <h2 id="new-host-heading" className="text-base font-semibold">Register a feed host</h2>
-        <RegisterHostForm />
+        <RegisterHostForm credentialRefForms={credentialRefForms} />
       </section>
     </div>
   );
@@ -48,7 +47,7 @@ function StatusBadge({ status }: { status: string }) {
   return <StatusPill tone="warn">Provisioning</StatusPill>;
 }
 
-function HostCard({ host }: { host: AdminFeedHostView }) {
+function HostCard({ host, credentialRefForms }: { host: AdminFeedHostView; credentialRefForms: string }) {
   const headingId = useId();
   const [editing, setEditing] = useState(false);
   const test = useAction(testFeedHostConnectionAction);
@@ -120,7 +119,7 @@ function HostCard({ host }: { host: AdminFeedHostView }) {
         ) : (
           <p className="mt-3 text-sm text-slate-600">Not tested yet.</p>
         )}
-        {editing ? <EditHostForm host={host} onDone={() => setEditing(false)} /> : null}
+        {editing ? <EditHostForm host={host} credentialRefForms={credentialRefForms} onDone={() => setEditing(false)} /> : null}
       </article>
     </li>
   );
@@ -172,7 +171,7 @@ function EnableToggle({ host }: { host: AdminFeedHostView }) {
 
 type Kind = "nexus" | "artifacts";
 
-function RegisterHostForm() {
+function RegisterHostForm({ credentialRefForms }: { credentialRefForms: string }) {
   const [kind, setKind] = useState<Kind>("nexus");
   const [values, setValues] = useState({ name: "", baseUrl: "", credentialRef: "", caCertificate: "", organization: "", project: "" });
   const [errors, setErrors] = useState<Record<string, string>>({});
@@ -190,6 +189,7 @@ function RegisterHostForm() {
       kind === "nexus"
         ? { kind, name: values.name, baseUrl: values.baseUrl, credentialRef: values.credentialRef, caCertificate: values.caCertificate }
         : { kind, name: values.name, organization: values.organization, project: values.project, credentialRef: values.credentialRef };
+    const { registerFeedHostSchema } = await loadSchemas();
     const checked = registerFeedHostSchema.safeParse(input);
     if (!checked.success) return setErrors(fieldErrorsOf(checked.error));
     const res = await executeAsync(input);
@@ -248,7 +248,7 @@ function RegisterHostForm() {
       <div className="md:col-span-2">
         {h.label("credentialRef", kind === "nexus" ? "Admin password reference" : "PAT reference")}
         <input {...h.field("credentialRef")} value={values.credentialRef} onChange={(e) => set("credentialRef", e.target.value)} className={h.cls("credentialRef", "font-mono")} placeholder="https://kv-platform.vault.azure.net/secrets/nexus-admin-password" autoComplete="off" spellCheck={false} />
-        {h.note("credentialRef", `Where the secret lives, never the secret: ${CREDENTIAL_REF_FORMS}.`)}
+        {h.note("credentialRef", `Where the secret lives, never the secret: ${credentialRefForms}.`)}
       </div>
       {kind === "nexus" ? (
         <div className="md:col-span-2">
@@ -269,7 +269,7 @@ function RegisterHostForm() {
   );
 }
 
-function EditHostForm({ host, onDone }: { host: AdminFeedHostView; onDone: () => void }) {
+function EditHostForm({ host, credentialRefForms, onDone }: { host: AdminFeedHostView; credentialRefForms: string; onDone: () => void }) {
   const [values, setValues] = useState({ baseUrl: host.baseUrl, credentialRef: host.credentialRef, caCertificate: host.caCertificate ?? "", organization: host.organization ?? "", project: host.project ?? "" });
   const [errors, setErrors] = useState<Record<string, string>>({});
   const { executeAsync, isPending, result } = useAction(updateFeedHostAction);
@@ -280,6 +280,7 @@ function EditHostForm({ host, onDone }: { host: AdminFeedHostView; onDone: () =>
   };
   async function submit() {
     const input = host.kind === "nexus" ? { baseUrl: values.baseUrl, credentialRef: values.credentialRef, caCertificate: values.caCertificate } : { organization: values.organization, project: values.project, credentialRef: values.credentialRef };
+    const { updateFeedHostSchema } = await loadSchemas();
     const checked = updateFeedHostSchema.safeParse(input);
     if (!checked.success) return setErrors(fieldErrorsOf(checked.error));
     const res = await executeAsync({ id: host.id, ...input });
@@ -319,7 +320,7 @@ function EditHostForm({ host, onDone }: { host: AdminFeedHostView; onDone: () =>
       <div>
         {h.label("credentialRef", "Credential reference")}
         <input {...h.field("credentialRef")} value={values.credentialRef} onChange={(e) => set("credentialRef", e.target.value)} className={h.cls("credentialRef", "font-mono")} autoComplete="off" spellCheck={false} />
-        {h.note("credentialRef", CREDENTIAL_REF_FORMS)}
+        {h.note("credentialRef", credentialRefForms)}
       </div>
       {host.kind === "nexus" ? (
         <div className="md:col-span-2">
@@ -336,4 +337,9 @@ function EditHostForm({ host, onDone }: { host: AdminFeedHostView; onDone: () =>
       </div>
     </form>
   );
+}
+
+/** The forms' zod schemas, shared with the server, load at the first submit rather than with the page. */
+function loadSchemas() {
+  return import("@/lib/validation/admin-feed-hosts");
 }

@@ -4,7 +4,6 @@ import { useAction } from "next-safe-action/hooks";
 import { useState } from "react";
 import { createTeamAction, updateTeamAction } from "@/lib/actions/admin";
 import type { AdminTeamView } from "@/lib/teams/admin-teams";
-import { createTeamSchema, fieldErrorsOf, parseGroupIdList, updateTeamSchema } from "@/lib/validation/admin-teams";
 import { useFieldHelpers } from "@/components/ui/field-helpers";
 
 interface Candidate {
@@ -158,6 +157,8 @@ function TeamForm({ regions, candidates, team, onDone }: { regions: string[]; ca
 
   async function submit() {
     setStatus("");
+    // The zod schemas, shared with the server, load at the first submit rather than with the page.
+    const { createTeamSchema, fieldErrorsOf, parseGroupIdList, updateTeamSchema } = await import("@/lib/validation/admin-teams");
     const input = { name: form.name, slug: form.slug, groupIds: parseGroupIdList(form.groups), approverIds, defaultRegion: form.defaultRegion, addressPool: form.addressPool };
     const checked = (team ? updateTeamSchema : createTeamSchema).safeParse(input);
     if (!checked.success) {

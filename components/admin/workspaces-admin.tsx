@@ -4,7 +4,6 @@ import { useAction } from "next-safe-action/hooks";
 import { useId, useState } from "react";
 import { discoverWorkspacesAction, registerWorkspaceAction } from "@/lib/actions/admin";
 import type { AdminWorkspaceView, DiscoveredWorkspaceView, WorkspaceDiscovery } from "@/lib/workspaces/admin-workspaces";
-import { discoverWorkspacesInputSchema } from "@/lib/validation/admin-workspaces";
 import { StatusPill } from "@/components/ui/status-pill";
 
 const timeFormat = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
@@ -105,6 +104,8 @@ function DiscoverForm({ onFound }: { onFound: (d: WorkspaceDiscovery) => void })
   const { executeAsync, isPending } = useAction(discoverWorkspacesAction);
   async function discover() {
     setError("");
+    // The zod schema, shared with the server, loads at the first use rather than with the page.
+    const { discoverWorkspacesInputSchema } = await import("@/lib/validation/admin-workspaces");
     const checked = discoverWorkspacesInputSchema.safeParse({ resourceGroup });
     if (!checked.success) return setError(`Resource group ${checked.error.issues[0]?.message ?? "is not valid"}.`);
     const res = await executeAsync({ resourceGroup });

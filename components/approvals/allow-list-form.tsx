@@ -3,7 +3,6 @@
 import { useAction } from "next-safe-action/hooks";
 import { useId, useState } from "react";
 import { setAllowListAction } from "@/lib/actions/policy";
-import { allowListInputSchema } from "@/lib/policy/policy-schemas";
 
 interface FieldErrors {
   allowList?: string;
@@ -30,6 +29,8 @@ export function AllowListForm({ upstreamId, name, allowList }: { upstreamId: str
   async function save() {
     setStatus("");
     const entries = splitNames(names);
+    // The zod schema, shared with the server, loads at the first save rather than with the page.
+    const { allowListInputSchema } = await import("@/lib/policy/policy-schemas");
     const parsed = allowListInputSchema.safeParse({ upstreamId, allowList: entries.length ? entries : null, reason });
     if (!parsed.success) {
       setFieldErrors(fieldErrorsOf(parsed.error.issues, entries));

@@ -1,16 +1,16 @@
 "use client";
 
-import { useMsal } from "@azure/msal-react";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
+import type { MsalPublicConfig } from "@/lib/auth/msal-public-config";
 
 /**
  * Name, roles, Sign out, and (behind "Sessions") Sign out everywhere. Sign-out ends our session
  * first (the server revokes it, so a copied cookie stops working too), then the provider's and
  * MSAL's cache. "Everywhere" ends every live session of this person before doing the same.
+ * MSAL is loaded on the click, not with every page: nothing else on a signed-in page needs it.
  */
-export function AccountMenu({ name, email, roleLabels, redirectUri }: { name: string; email: string; roleLabels: string[]; redirectUri: string }) {
-  const { instance, accounts } = useMsal();
+export function AccountMenu({ name, email, roleLabels, msal }: { name: string; email: string; roleLabels: string[]; msal: MsalPublicConfig }) {
   const router = useRouter();
   const [signingOut, setSigningOut] = useState<"here" | "everywhere" | null>(null);
   const [problem, setProblem] = useState("");
@@ -28,13 +28,16 @@ export function AccountMenu({ name, email, roleLabels, redirectUri }: { name: st
       setProblem("Your other sessions could not be ended. Try again in a moment.");
       return;
     }
-    const account = instance.getActiveAccount() ?? accounts[0];
-    if (!account) {
+    const instance = await import("./msal-client").then((m) => m.createMsal(msal)).catch(() => null);
+    // Settles any interaction a back-navigation left open, which would refuse the logout redirect.
+    await instance?.handleRedirectPromise().catch(() => null);
+    const account = instance ? (instance.getActiveAccount() ?? instance.getAllAccounts()[0]) : undefined;
+    if (!instance || !account) {
       router.replace("/signin");
       router.refresh();
       return;
     }
-    await instance.logoutRedirect({ account, idTokenHint: account.idToken, postLogoutRedirectUri: redirectUri });
+    await instance.logoutRedirect({ account, idTokenHint: account.idToken, postLogoutRedirectUri: msal.redirectUri });
   }
 
   const isBusy = signingOut !== null;

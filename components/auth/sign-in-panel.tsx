@@ -1,8 +1,8 @@
 "use client";
 
-import { EventType, InteractionStatus, InteractionType, type AuthenticationResult, type EventMessage } from "@azure/msal-browser";
-import { useMsal } from "@azure/msal-react";
-import { useEffect, useRef, useState } from "react";
+import type { AuthenticationResult, PublicClientApplication } from "@azure/msal-browser";
+import { useCallback, useEffect, useRef, useState } from "react";
+import type { MsalPublicConfig } from "@/lib/auth/msal-public-config";
 import { safeReturnTo } from "@/lib/auth/return-to";
 
 type Status = { kind: "idle" } | { kind: "working"; text: string } | { kind: "error"; text: string };
@@ -15,68 +15,73 @@ const isGraphToken = (result: AuthenticationResult) => result.scopes.some((s) =>
 /**
  * Starts MSAL's redirect sign-in with a server-minted nonce, and when MSAL comes back with an
  * id_token, posts it once to /api/auth/session, which verifies it and sets the session cookie.
+ * MSAL (about 80 KB) is loaded only when it has work: on "Sign in" (or the pointer or focus
+ * reaching the button, so the click finds it ready) and when the provider redirected back here
+ * (its response is in the URL fragment).
  *
  * Groups overage: when the id_token could not name the person's groups, the session route says
  * so; the panel then asks for a Microsoft Graph token (a second redirect, with no prompt when
  * the person is signed in at the provider) and posts it to /api/auth/groups, which re-derives
  * their teams. If no token comes (consent refused), the step ends and they keep their teams.
  */
-export function SignInPanel({ returnTo, scopes, graphScopes, redirectUri, isSandbox }: { returnTo: string; scopes: string[]; graphScopes: string[]; redirectUri: string; isSandbox: boolean }) {
-  const { instance, inProgress } = useMsal();
+export function SignInPanel({ returnTo, config, isSandbox }: { returnTo: string; config: MsalPublicConfig; isSandbox: boolean }) {
   const [status, setStatus] = useState<Status>({ kind: "idle" });
-  const [graphFor, setGraphFor] = useState<AuthenticationResult | null>(null);
-  const exchanged = useRef(false);
-  const graphStarted = useRef(false);
+  const msal = useRef<Promise<PublicClientApplication> | null>(null);
+  const handled = useRef(false);
+
+  const loadMsal = useCallback(() => {
+    msal.current ??= import("./msal-client").then((m) => m.createMsal(config));
+    return msal.current;
+  }, [config]);
 
   useEffect(() => {
-    // Registered before MsalProvider handles the redirect (child effects run first).
-    const id = instance.addEventCallback((event: EventMessage) => {
-      if (event.interactionType !== InteractionType.Redirect) return;
-      const isSuccess = event.eventType === EventType.LOGIN_SUCCESS || event.eventType === EventType.ACQUIRE_TOKEN_SUCCESS;
-      if (isSuccess && event.payload && !exchanged.current) {
-        exchanged.current = true;
-        const result = event.payload as AuthenticationResult;
-        if (isGraphToken(result)) void finishGroupsStep({ graphAccessToken: result.accessToken }, setStatus);
-        else void exchange(result, setStatus, setGraphFor);
-      } else if (event.eventType === EventType.ACQUIRE_TOKEN_FAILURE && window.sessionStorage.getItem(GROUPS_STEP_RETURN)) {
-        // Signed in already; only the groups could not be read.
-        void finishGroupsStep({ skip: true }, setStatus);
-      } else if (event.eventType === EventType.ACQUIRE_TOKEN_FAILURE) {
-        setStatus({ kind: "error", text: "Sign-in was not completed. Try again." });
+    if (handled.current || !hasRedirectResponse()) return;
+    handled.current = true;
+    void (async () => {
+      const instance = await loadMsal();
+      setStatus({ kind: "working", text: "Signing you in…" });
+      let result: AuthenticationResult | null;
+      try {
+        result = await instance.handleRedirectPromise();
+      } catch {
+        // Signed in already when the groups step fails; only the groups could not be read.
+        if (window.sessionStorage.getItem(GROUPS_STEP_RETURN)) return finishGroupsStep({ skip: true }, setStatus);
+        return setStatus({ kind: "error", text: "Sign-in was not completed. Try again." });
       }
-    });
-    return () => {
-      if (id) instance.removeEventCallback(id);
-    };
-  }, [instance]);
-
-  // The Graph redirect starts once MSAL has finished handling the sign-in redirect.
-  useEffect(() => {
-    if (!graphFor || graphStarted.current || inProgress !== InteractionStatus.None) return;
-    graphStarted.current = true;
-    const result = graphFor;
-    window.sessionStorage.setItem(GROUPS_STEP_RETURN, safeReturnTo(result.state));
-    instance.acquireTokenRedirect({ scopes: graphScopes, account: result.account, state: result.state, redirectStartPage: redirectUri }).catch(() => void finishGroupsStep({ skip: true }, setStatus));
-  }, [graphFor, inProgress, instance, graphScopes, redirectUri]);
+      if (!result) return setStatus({ kind: "idle" });
+      if (isGraphToken(result)) return finishGroupsStep({ graphAccessToken: result.accessToken }, setStatus);
+      if (!(await exchange(result, setStatus))) return;
+      // Groups overage: the Graph redirect, once MSAL has finished handling the sign-in redirect.
+      window.sessionStorage.setItem(GROUPS_STEP_RETURN, safeReturnTo(result.state));
+      await instance
+        .acquireTokenRedirect({ scopes: config.graphScopes, account: result.account, state: result.state, redirectStartPage: config.redirectUri })
+        .catch(() => finishGroupsStep({ skip: true }, setStatus));
+    })();
+  }, [loadMsal, config]);
 
   async function signIn() {
     setStatus({ kind: "working", text: "Redirecting to sign-in…" });
     try {
+      const instance = await loadMsal();
+      // Settles any interaction a back-navigation left open, which would refuse a new redirect.
+      await instance.handleRedirectPromise().catch(() => null);
       const res = await fetch("/api/auth/nonce", { method: "POST" });
       if (!res.ok) throw new Error(await errorText(res));
       const { nonce } = (await res.json()) as { nonce: string };
-      await instance.loginRedirect({ scopes, nonce, state: returnTo, prompt: "select_account", redirectStartPage: redirectUri });
+      await instance.loginRedirect({ scopes: config.scopes, nonce, state: returnTo, prompt: "select_account", redirectStartPage: config.redirectUri });
     } catch (error) {
       setStatus({ kind: "error", text: error instanceof Error ? error.message : "Sign-in could not start. Try again." });
     }
   }
 
-  const isBusy = status.kind === "working" || inProgress !== InteractionStatus.None;
+  const isBusy = status.kind === "working";
   return (
     <div className="space-y-4">
       <button
         type="button"
         onClick={signIn}
+        onPointerEnter={() => void loadMsal()}
+        onFocus={() => void loadMsal()}
         disabled={isBusy}
         className="flex w-full items-center justify-center gap-3 rounded-lg bg-slate-900 px-4 py-3 text-sm font-semibold text-white shadow-sm hover:bg-slate-800 focus-visible:outline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-600 disabled:cursor-wait disabled:opacity-60"
       >
@@ -95,7 +100,14 @@ export function SignInPanel({ returnTo, scopes, graphScopes, redirectUri, isSand
   );
 }
 
-async function exchange(result: AuthenticationResult, setStatus: (s: Status) => void, askForGraph: (r: AuthenticationResult) => void) {
+/** MSAL's redirect responses come back in the fragment (its default response mode). */
+function hasRedirectResponse(): boolean {
+  const fragment = new URLSearchParams(window.location.hash.slice(1));
+  return fragment.has("code") || fragment.has("error") || fragment.has("state");
+}
+
+/** Posts the id_token; true when the person is in too many groups and Graph must name them. */
+async function exchange(result: AuthenticationResult, setStatus: (s: Status) => void): Promise<boolean> {
   setStatus({ kind: "working", text: "Signing you in…" });
   const res = await fetch("/api/auth/session", {
     method: "POST",
@@ -104,16 +116,16 @@ async function exchange(result: AuthenticationResult, setStatus: (s: Status) => 
   });
   if (!res.ok) {
     setStatus({ kind: "error", text: await errorText(res) });
-    return;
+    return false;
   }
   const body = (await res.json().catch(() => ({}))) as { groups?: string };
   if (body.groups === "needed") {
     setStatus({ kind: "working", text: "You are in many groups: reading them from Microsoft Graph…" });
-    askForGraph(result);
-    return;
+    return true;
   }
   // A full navigation, so the first portal page renders on the server with the new cookie.
   window.location.replace(safeReturnTo(result.state));
+  return false;
 }
 
 async function finishGroupsStep(body: { graphAccessToken: string } | { skip: true }, setStatus: (s: Status) => void) {

@@ -89,9 +89,7 @@ export function NotificationBell({ initialCount }: { initialCount: number }) {
         aria-label={count ? `Notifications, ${count} new` : "Notifications"}
         className="relative rounded-lg border border-slate-300 p-2 text-slate-700 hover:bg-slate-50"
       >
-        <svg aria-hidden="true" viewBox="0 0 24 24" className="h-5 w-5" fill="none" stroke="currentColor" strokeWidth={1.8}>
-          <path d="M6 8a6 6 0 1112 0c0 7 3 9 3 9H3s3-2 3-9M10.3 21a1.94 1.94 0 003.4 0" strokeLinecap="round" strokeLinejoin="round" />
-        </svg>
+        <BellIcon />
         {count > 0 ? (
           <span data-testid="notification-count" className="absolute -right-1.5 -top-1.5 min-w-5 rounded-full bg-red-700 px-1.5 text-center text-xs font-semibold leading-5 text-white">
             {count > 99 ? "99+" : count}
@@ -130,5 +128,22 @@ export function NotificationBell({ initialCount }: { initialCount: number }) {
         ) : null}
       </div>
     </div>
+  );
+}
+
+/** The bell while its count streams in: same size and place, nothing to press yet. */
+export function NotificationBellPlaceholder() {
+  return (
+    <span aria-hidden="true" className="block rounded-lg border border-slate-200 p-2 text-slate-400">
+      <BellIcon />
+    </span>
+  );
+}
+
+function BellIcon() {
+  return (
+    <svg aria-hidden="true" viewBox="0 0 24 24" className="h-5 w-5" fill="none" stroke="currentColor" strokeWidth={1.8}>
+      <path d="M6 8a6 6 0 1112 0c0 7 3 9 3 9H3s3-2 3-9M10.3 21a1.94 1.94 0 003.4 0" strokeLinecap="round" strokeLinejoin="round" />
+    </svg>
   );
 }

@@ -1,30 +1,28 @@
 "use client";
 
-import hljs from "highlight.js/lib/core";
-import bash from "highlight.js/lib/languages/bash";
-import dockerfile from "highlight.js/lib/languages/dockerfile";
-import ini from "highlight.js/lib/languages/ini";
-import json from "highlight.js/lib/languages/json";
-import yaml from "highlight.js/lib/languages/yaml";
 import "./code-preview.css";
-import { useId, useMemo } from "react";
+import { useEffect, useId, useState } from "react";
 import { CopyButton } from "./copy-button";
-
-hljs.registerLanguage("bash", bash);
-hljs.registerLanguage("dockerfile", dockerfile);
-hljs.registerLanguage("ini", ini);
-hljs.registerLanguage("json", json);
-hljs.registerLanguage("yaml", yaml);
-
-export type PreviewLanguage = "bash" | "dockerfile" | "ini" | "json" | "yaml";
+import type { PreviewLanguage } from "./highlight-code";
 
 /**
- * A generated file with syntax highlighting and a copy button. highlight.js escapes the text
- * it is given, so its HTML output is safe to insert; the text itself came from our renderers.
+ * A generated file with syntax highlighting and a copy button. The text shows at once; the
+ * highlighter (highlight.js) is loaded only when a preview is on screen, and colours it when it
+ * arrives. Its output is escaped HTML of text that came from our own renderers.
  */
 export function CodePreview({ title, code, language, filename }: { title: string; code: string; language: PreviewLanguage; filename?: string }) {
   const headingId = useId();
-  const html = useMemo(() => hljs.highlight(code, { language }).value, [code, language]);
+  const [highlighted, setHighlighted] = useState<{ code: string; language: PreviewLanguage; html: string } | null>(null);
+  useEffect(() => {
+    let isCurrent = true;
+    void import("./highlight-code").then(({ highlightCode }) => {
+      if (isCurrent) setHighlighted({ code, language, html: highlightCode(code, language) });
+    });
+    return () => {
+      isCurrent = false;
+    };
+  }, [code, language]);
+  const html = highlighted?.code === code && highlighted.language === language ? highlighted.html : null;
   return (
     <section aria-labelledby={headingId} className="overflow-hidden rounded-xl border border-slate-200 bg-white">
       <div className="flex items-center justify-between gap-2 border-b border-slate-200 bg-slate-50 px-4 py-2">
@@ -35,7 +33,7 @@ export function CodePreview({ title, code, language, filename }: { title: string
         <CopyButton text={code} label={title} />
       </div>
       <pre tabIndex={0} aria-label={`${title} contents`} className="hljs max-h-80 overflow-auto p-4 text-xs leading-relaxed">
-        <code dangerouslySetInnerHTML={{ __html: html }} />
+        {html === null ? <code>{code}</code> : <code dangerouslySetInnerHTML={{ __html: html }} />}
       </pre>
     </section>
   );

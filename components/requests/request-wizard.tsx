@@ -1,17 +1,21 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from "react";
+import { lazy, Suspense, useCallback, useEffect, useRef, useState, useSyncExternalStore } from "react";
 import { useFormStatus } from "react-dom";
 import { saveDraftAction, submitRequestAction } from "@/lib/actions/requests";
 import type { RequestPreview } from "@/lib/requests/build-request-preview";
 import type { WizardOptions } from "@/lib/requests/get-wizard-options";
 import type { RequestIssue } from "@/lib/requests/request-validation-error";
-import { describePath, WIZARD_STEPS, type WizardState } from "@/lib/validation/request-wizard";
-import { EnvironmentsStep, FeedHostStep, UpstreamsStep, WorkspaceStep, type StepProps } from "./wizard-steps";
-import { ReviewStep } from "./wizard-review";
+import type { WizardState } from "@/lib/validation/request-wizard";
+import { describePath, WIZARD_STEPS } from "@/lib/validation/wizard-steps";
+import { FeedHostStep, UpstreamsStep, WorkspaceStep, type StepProps } from "./wizard-steps";
 
 const REVIEW = WIZARD_STEPS.length - 1;
+// The environments step (its spec checks load zod) and the review (previews, their highlighter)
+// load when they are reached, not with the wizard's first step.
+const EnvironmentsStep = lazy(() => import("./wizard-environments-step").then((m) => ({ default: m.EnvironmentsStep })));
+const ReviewStep = lazy(() => import("./wizard-review").then((m) => ({ default: m.ReviewStep })));
 const AUTOSAVE_MS = 700;
 
 type SaveStatus = { kind: "idle" } | { kind: "pending" } | { kind: "saving" } | { kind: "saved"; at: string } | { kind: "error"; message: string };
@@ -245,8 +249,10 @@ export function RequestWizard({ options, initialState, initialRequestId }: { opt
           {state.step === 0 ? <WorkspaceStep {...stepProps} /> : null}
           {state.step === 1 ? <FeedHostStep {...stepProps} /> : null}
           {state.step === 2 ? <UpstreamsStep {...stepProps} /> : null}
-          {state.step === 3 ? <EnvironmentsStep {...stepProps} /> : null}
-          {state.step === REVIEW ? <ReviewStep state={state} options={options} preview={preview} issues={issues} isLoading={saveStatus.kind === "saving" && !preview} onEdit={goTo} /> : null}
+          <Suspense fallback={<StepSkeleton />}>
+            {state.step === 3 ? <EnvironmentsStep {...stepProps} /> : null}
+            {state.step === REVIEW ? <ReviewStep state={state} options={options} preview={preview} issues={issues} isLoading={saveStatus.kind === "saving" && !preview} onEdit={goTo} /> : null}
+          </Suspense>
         </div>
 
         <div className="mt-8 flex items-center justify-between border-t border-slate-200 pt-6">
@@ -288,4 +294,12 @@ function SubmitButton({ isBlocked }: { isBlocked: boolean }) {
 
 function range(n: number): number[] {
   return Array.from({ length: n }, (_, i) => i);
+}
+
+function StepSkeleton() {
+  return (
+    <div aria-busy="true" className="h-48 animate-pulse rounded-xl bg-slate-200">
+      <span className="sr-only">Loading this step…</span>
+    </div>
+  );
 }

@@ -3,7 +3,8 @@
 import type { RequestPreview } from "@/lib/requests/build-request-preview";
 import type { WizardOptions } from "@/lib/requests/get-wizard-options";
 import type { RequestIssue } from "@/lib/requests/request-validation-error";
-import { describePath, WIZARD_STEPS, type WizardState } from "@/lib/validation/request-wizard";
+import type { WizardState } from "@/lib/validation/request-wizard";
+import { describePath, WIZARD_STEPS } from "@/lib/validation/wizard-steps";
 import { CodePreview } from "./code-preview";
 import { CopyButton } from "./copy-button";
 

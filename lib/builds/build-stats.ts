@@ -4,7 +4,8 @@ import type { ActingUser } from "@/lib/auth/acting-user";
 import { isAdmin, requireRole } from "@/lib/auth/require-role";
 import type { PrismaClient } from "@/lib/db/client";
 import type { BuildFilters, BuildStatusValue } from "./build-filters";
-import { buildScopeWhere } from "./list-builds";
+import { buildScopeWhere, resolveBuildSearch, type BuildSearch } from "./list-builds";
+import { isPostgresClient, likePattern } from "./search-names";
 
 export interface BuildStats {
   runningNow: number;
@@ -37,13 +38,14 @@ const PERCENTILE_SAMPLE = 2000;
  * (nearest rank) describe the newest 2,000 successful builds of the window: an index range read
  * that costs the same on SQLite and PostgreSQL (they share no percentile function), and at fleet
  * scale a sample that size pins p50/p95 well within the spread of build times.
- * Team, workspace and search narrow everything; status and failure class do not (the cards
+ * Team, workspace and search (by the names it resolved to, on the name index) narrow everything; status and failure class do not (the cards
  * describe the fleet the table is drawn from). Rates and durations cover the date range, or the
  * last 14 days when none is chosen.
  */
-export async function getBuildStats(db: PrismaClient, actor: ActingUser, filters: Partial<BuildFilters>, now = new Date(), options: { trend?: TrendPoint[] } = {}): Promise<BuildStats> {
+export async function getBuildStats(db: PrismaClient, actor: ActingUser, filters: Partial<BuildFilters>, now = new Date(), options: { trend?: TrendPoint[]; search?: BuildSearch } = {}): Promise<BuildStats> {
   requireRole(actor, "Feedgate.Requester", "Feedgate.Admin");
-  const scope = buildScopeWhere(actor, { ...filters, from: undefined, to: undefined }, { withOutcome: false });
+  const search = options.search ?? (await resolveBuildSearch(db, filters));
+  const scope = buildScopeWhere(actor, { ...filters, from: undefined, to: undefined }, { withOutcome: false, names: search.names });
   const window = statsWindow(filters, now);
   const inWindow: Prisma.EnvironmentBuildWhereInput[] = [...scope, { queuedAt: { gte: window.from, lt: window.to } }];
   const succeededWhere: Prisma.EnvironmentBuildWhereInput = { AND: [...inWindow, { status: "SUCCEEDED" }, { durationMs: { not: null } }] };
@@ -78,15 +80,16 @@ export async function getBuildStats(db: PrismaClient, actor: ActingUser, filters
  * chart: one GROUP BY over the (queuedAt, id, status) index. Prisma cannot group by a day, so this
  * one query is SQL, with the same scope as buildScopeWhere and every value bound as a parameter.
  */
-export async function getBuildTrend(db: PrismaClient, actor: ActingUser, filters: Partial<BuildFilters>, now = new Date()): Promise<TrendPoint[]> {
+export async function getBuildTrend(db: PrismaClient, actor: ActingUser, filters: Partial<BuildFilters>, now = new Date(), search?: BuildSearch): Promise<TrendPoint[]> {
   requireRole(actor, "Feedgate.Requester", "Feedgate.Admin");
+  const names = filters.q ? (search ?? (await resolveBuildSearch(db, filters))).names : null;
   const window = statsWindow(filters, now);
   const firstDay = Math.max(Math.floor(window.from.getTime() / DAY_MS), Math.ceil(window.to.getTime() / DAY_MS) - MAX_TREND_DAYS);
   const lastDay = Math.ceil(window.to.getTime() / DAY_MS);
   const days = Array.from({ length: Math.max(0, lastDay - firstDay) }, (_, i) => new Date((firstDay + i) * DAY_MS).toISOString().slice(0, 10));
   const points = new Map(days.map((day) => [day, { day, succeeded: 0, failed: 0, other: 0 }]));
   const teamIds = isAdmin(actor) ? null : [...actor.teamIds];
-  if (teamIds?.length === 0 || days.length === 0) return [...points.values()];
+  if (teamIds?.length === 0 || days.length === 0 || names?.length === 0) return [...points.values()];
 
   const isPostgres = await isPostgresClient(db);
   const time = (d: Date) => (isPostgres ? d : d.toISOString().replace("Z", "+00:00"));
@@ -94,7 +97,8 @@ export async function getBuildTrend(db: PrismaClient, actor: ActingUser, filters
   if (teamIds) conditions.push(Prisma.sql`"teamId" IN (${Prisma.join(teamIds)})`);
   if (filters.team) conditions.push(Prisma.sql`"teamId" = ${filters.team}`);
   if (filters.workspace) conditions.push(Prisma.sql`"workspaceId" = ${filters.workspace}`);
-  if (filters.q) conditions.push(Prisma.sql`"environmentName" LIKE ${`%${filters.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`} ESCAPE '\\'`);
+  if (names) conditions.push(Prisma.sql`"environmentName" IN (${Prisma.join(names)})`);
+  else if (filters.q) conditions.push(Prisma.sql`"environmentName" LIKE ${likePattern(filters.q)} ESCAPE '\\'`);
   const day = isPostgres ? Prisma.sql`to_char("queuedAt", 'YYYY-MM-DD')` : Prisma.sql`substr("queuedAt", 1, 10)`;
   const status = isPostgres ? Prisma.sql`"status"::text` : Prisma.sql`"status"`;
   const rows = await db.$queryRaw<{ day: string; status: string; n: number | bigint }[]>(
@@ -136,19 +140,3 @@ export function percentile(sorted: readonly number[], p: number): number | null 
   if (!sorted.length) return null;
   return sorted[Math.max(1, Math.ceil(p * sorted.length)) - 1] ?? null;
 }
-
-/**
- * The app types both clients as the SQLite one (lib/db/client.ts); raw SQL needs to know which it
- * is. Asked once per client: sqlite_version() exists only on SQLite.
- */
-async function isPostgresClient(db: PrismaClient): Promise<boolean> {
-  const known = providers.get(db);
-  if (known !== undefined) return known;
-  const isPostgres = await db.$queryRaw`SELECT sqlite_version() AS "v"`.then(
-    () => false,
-    () => true,
-  );
-  providers.set(db, isPostgres);
-  return isPostgres;
-}
-const providers = new WeakMap<PrismaClient, boolean>();

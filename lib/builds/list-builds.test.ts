@@ -106,5 +106,30 @@ for (const provider of testProviders()) {
       expect(percentile([1, 2, 3, 4], 0.5)).toBe(2);
       expect(percentile([], 0.5)).toBeNull();
     });
+
+    it("searches names as a substring through the name index: wildcards literal, short text, renamed builds", async () => {
+      const fleet = await seedFleet(t.db, { count: 0, teamIds: [teams.vision, teams.nlp], workspacesPerTeam: 1, environmentsPerWorkspace: 1, prefix: "search" });
+      const names = ["Under_score-a", "underXscore-b", "pct%name-c", "pctXname-d", "MiXeD-Case-e", "back\\slash-f", "zq"];
+      await t.db.environmentBuild.createMany({
+        data: names.map((environmentName, i) => {
+          const env = fleet.environments[i % fleet.environments.length];
+          if (!env) throw new Error("no environment");
+          return { environmentId: env.id, teamId: env.teamId, workspaceId: env.workspaceId, environmentName, status: "SUCCEEDED" as const, queuedAt: new Date(NOW.getTime() - (i + 1) * 60_000) };
+        }),
+      });
+      const renamed = await t.db.environmentBuild.findFirstOrThrow({ where: { environmentName: "pctXname-d" } });
+      await t.db.environmentBuild.update({ where: { id: renamed.id }, data: { environmentName: "renamed-qqv" } });
+      // What `contains` promised on each database: ASCII-case-insensitive on SQLite, case-sensitive on PostgreSQL.
+      const matches = (name: string, q: string) => (provider === "sqlite" ? name.toLowerCase().includes(q.toLowerCase()) : name.includes(q));
+      for (const q of ["_", "%", "\\", "mixed", "MiXeD", "Xs", "zq", "e", "qqv", "pctXname", "pytorch", "torch-tr", "no-such-environment"]) {
+        const expected = await oracle((b) => matches(b.environmentName, q));
+        expect(await all(admin, { q }), q).toEqual(expected);
+        expect(await all(member, { q }), q).toEqual(await oracle((b) => b.teamId === teams.vision && matches(b.environmentName, q)));
+        const trend = await getBuildTrend(t.db, admin, { q, from: "2026-10-01", to: "2026-11-27" }, NOW);
+        expect(trend.reduce((n, p) => n + p.succeeded + p.failed + p.other, 0), q).toBe(expected.length);
+      }
+      expect(await all(admin, { q: "_" })).toHaveLength(1);
+      expect(await all(admin, { q: "no-such-environment" })).toEqual([]);
+    });
   });
 }

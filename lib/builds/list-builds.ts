@@ -5,6 +5,7 @@ import { requireRole, teamScope } from "@/lib/auth/require-role";
 import type { PrismaClient } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import { encodeCursor, parseCursor, type BuildFilters } from "./build-filters";
+import { searchEnvironmentNames } from "./search-names";
 
 export const buildSummarySelect = {
   id: true,
@@ -34,10 +35,15 @@ export interface BuildPage {
  * the cursor names the last row shown, so rows arriving meanwhile never shift a page and ties on
  * queuedAt are broken by id, which gives a total order without gaps or repeats.
  */
-export async function listBuilds(db: PrismaClient, actor: ActingUser, filters: BuildFilters): Promise<BuildPage> {
+export async function listBuilds(db: PrismaClient, actor: ActingUser, filters: BuildFilters, search?: BuildSearch): Promise<BuildPage> {
   requireRole(actor, "Feedgate.Requester", "Feedgate.Admin");
   const direction = filters.sort === "oldest" ? "asc" : "desc";
-  const where: Prisma.EnvironmentBuildWhereInput = { AND: [...buildScopeWhere(actor, filters), ...cursorWhere(filters.cursor, direction)] };
+  const resolved = search ?? (await resolveBuildSearch(db, filters));
+  // Few matching builds: read them by name. Many: walk the page's index and filter by name,
+  // which finds a page within a few hundred rows (MANY_MATCHES / share of matches).
+  // Text holding LIKE wildcards always goes by name: `contains` would read them as wildcards.
+  const names = resolved.names && (/[\\%_]/.test(filters.q ?? "") || (await isRare(db, actor, resolved.names))) ? resolved.names : null;
+  const where: Prisma.EnvironmentBuildWhereInput = { AND: [...buildScopeWhere(actor, filters, { names }), ...cursorWhere(filters.cursor, direction)] };
   const rows = await db.environmentBuild.findMany({
     where,
     select: buildSummarySelect,
@@ -49,12 +55,31 @@ export async function listBuilds(db: PrismaClient, actor: ActingUser, filters: B
   return { builds, nextCursor: rows.length > filters.limit && last ? encodeCursor(last) : null };
 }
 
+/** A view's search resolved once: the matching names, or null for a common text (see searchEnvironmentNames). */
+export interface BuildSearch {
+  names: string[] | null;
+}
+
+export async function resolveBuildSearch(db: PrismaClient, filters: Partial<BuildFilters>): Promise<BuildSearch> {
+  return { names: filters.q ? await searchEnvironmentNames(db, filters.q) : null };
+}
+
+const MANY_MATCHES = 2000;
+
+/** Whether the user's builds with these names are fewer than MANY_MATCHES: a bounded, index-only count. */
+async function isRare(db: PrismaClient, actor: ActingUser, names: string[]): Promise<boolean> {
+  if (names.length === 0) return true;
+  const n = await db.environmentBuild.count({ where: { AND: [teamScope(actor), { environmentName: { in: names } }] }, take: MANY_MATCHES });
+  return n < MANY_MATCHES;
+}
+
 /**
  * The `where` parts every builds query shares: the user's teams (authorization, always first),
  * then the view's filters. Status and failure class are left out when `withOutcome` is false, for
- * summary cards that count every outcome.
+ * summary cards that count every outcome. With `names` (resolved from the search text), a search
+ * matches those names exactly; without, it is a `contains` on the name.
  */
-export function buildScopeWhere(actor: ActingUser, filters: Partial<BuildFilters>, options: { withOutcome?: boolean } = {}): Prisma.EnvironmentBuildWhereInput[] {
+export function buildScopeWhere(actor: ActingUser, filters: Partial<BuildFilters>, options: { withOutcome?: boolean; names?: string[] | null } = {}): Prisma.EnvironmentBuildWhereInput[] {
   const and: Prisma.EnvironmentBuildWhereInput[] = [teamScope(actor)];
   if (filters.team) and.push({ teamId: filters.team });
   if (filters.workspace) and.push({ workspaceId: filters.workspace });
@@ -64,7 +89,7 @@ export function buildScopeWhere(actor: ActingUser, filters: Partial<BuildFilters
   }
   if (filters.from) and.push({ queuedAt: { gte: new Date(`${filters.from}T00:00:00.000Z`) } });
   if (filters.to) and.push({ queuedAt: { lt: new Date(Date.parse(`${filters.to}T00:00:00.000Z`) + DAY_MS) } });
-  if (filters.q) and.push({ environmentName: { contains: filters.q } });
+  if (filters.q) and.push(options.names ? { environmentName: { in: options.names } } : { environmentName: { contains: filters.q } });
   return and;
 }
 
@@ -81,5 +106,6 @@ function cursorWhere(cursor: string | undefined, direction: "asc" | "desc"): Pri
   if (!cursor) return [];
   const { queuedAt, id } = decodeCursor(cursor);
   const beyond = direction === "desc" ? "lt" : "gt";
-  return [{ OR: [{ queuedAt: { [beyond]: queuedAt } }, { queuedAt, id: { [beyond]: id } }] }];
+  // The plain bound on queuedAt lets the index seek to the cursor; the OR then breaks ties by id.
+  return [{ queuedAt: { [`${beyond}e`]: queuedAt } }, { OR: [{ queuedAt: { [beyond]: queuedAt } }, { queuedAt, id: { [beyond]: id } }] }];
 }

@@ -4,6 +4,7 @@ import { actingUser, submittedRequest, uniqueSuffix } from "@/testing/approval-f
 import { testProviders, useTestDatabase } from "@/testing/test-database";
 import { recordAuditEvent } from "@/lib/audit/record-audit-event";
 import { seedDemoData } from "@/prisma/seed";
+import { seedFleet } from "@/testing/seed-builds";
 import { countNotifications, listNotifications, markNotificationsSeen } from "./list-notifications";
 
 for (const provider of testProviders()) {
@@ -70,6 +71,41 @@ for (const provider of testProviders()) {
       const before = await t.db.user.findMany({ select: { id: true, notificationsSeenAt: true }, orderBy: { id: "asc" } });
       await expect(markNotificationsSeen(t.db, app)).resolves.toMatchObject({ seenAt: expect.any(Date) });
       expect(await t.db.user.findMany({ select: { id: true, notificationsSeenAt: true }, orderBy: { id: "asc" } })).toEqual(before);
+    });
+
+    it("the badge counts the team's builds finished after the seen marker, and only those", async () => {
+      await seedDemoData(t.db);
+      const alice = await actingUser(t.db, "Alice Chen");
+      const teamId = alice.teamIds[0];
+      const other = await t.db.team.findFirstOrThrow({ where: { id: { notIn: alice.teamIds } } });
+      if (!teamId) throw new Error("seed");
+      const fleet = await seedFleet(t.db, { count: 0, teamIds: [teamId, other.id], workspacesPerTeam: 1, environmentsPerWorkspace: 1, prefix: `badge-${uniqueSuffix()}` });
+      const { seenAt } = await markNotificationsSeen(t.db, alice);
+      const baseline = await countNotifications(t.db, alice);
+      const at = (ms: number) => new Date(seenAt.getTime() + ms);
+      const build = (team: string, status: "SUCCEEDED" | "FAILED" | "CANCELLED" | "RUNNING", finishedAt: Date | null) => {
+        const env = fleet.environments.find((e) => e.teamId === team);
+        if (!env) throw new Error("no environment");
+        return { environmentId: env.id, teamId: team, workspaceId: env.workspaceId, environmentName: env.name, status, queuedAt: at(-3_600_000), finishedAt };
+      };
+      await t.db.environmentBuild.createMany({
+        data: [
+          build(teamId, "SUCCEEDED", at(-60_000)), // before the marker: seen
+          build(teamId, "FAILED", at(-1)),
+          build(teamId, "SUCCEEDED", at(1_000)), // after: new
+          build(teamId, "FAILED", at(2_000)),
+          build(teamId, "CANCELLED", at(3_000)), // not a finished outcome
+          build(teamId, "RUNNING", null),
+          build(other.id, "SUCCEEDED", at(4_000)), // another team's
+        ],
+      });
+      expect(await countNotifications(t.db, alice)).toBe(baseline + 2);
+      const unread = (await listNotifications(t.db, alice)).items.filter((i) => i.kind === "build-finished" && i.isUnread);
+      expect(unread).toHaveLength(2);
+      await t.db.user.update({ where: { id: alice.id }, data: { notificationsSeenAt: at(1_500) } });
+      expect(await countNotifications(t.db, alice)).toBe(baseline + 1);
+      await t.db.user.update({ where: { id: alice.id }, data: { notificationsSeenAt: at(10_000) } });
+      expect(await countNotifications(t.db, alice)).toBe(baseline);
     });
   });
 }

@@ -1,5 +1,5 @@
 import { AppError } from "@/lib/errors";
-import { describePath } from "@/lib/validation/request-wizard";
+import { describePath } from "@/lib/validation/wizard-steps";
 
 /** One problem with a request, placed on the wizard step and field it belongs to. */
 export interface RequestIssue {

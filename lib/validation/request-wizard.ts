@@ -7,6 +7,7 @@
 import { z } from "zod";
 import { condaSpecSchema, entryOfLine, lineError, pipRequirementSchema } from "./package-specs";
 import { SINGLE_LINE_MESSAGE } from "./single-line-text";
+import { WIZARD_STEPS } from "./wizard-steps";
 
 /**
  * Drafts keep what was typed, control characters included, so the checks can name them at
@@ -16,14 +17,6 @@ import { SINGLE_LINE_MESSAGE } from "./single-line-text";
 const draftString = (max: number) => z.string().max(max).refine((v) => !v.includes("\u0000"), SINGLE_LINE_MESSAGE);
 const text = (max: number) => draftString(max).default("");
 
-export const WIZARD_STEPS = [
-  { key: "workspace", title: "Team and workspace" },
-  { key: "feed-host", title: "Feed host" },
-  { key: "upstreams", title: "Upstream sources" },
-  { key: "environments", title: "Environments" },
-  { key: "review", title: "Review and submit" },
-] as const;
-export type WizardStepKey = (typeof WIZARD_STEPS)[number]["key"];
 
 const proposalStateSchema = z.object({
   name: text(100),
@@ -144,48 +137,6 @@ export function condaSpecErrors(value: string): string[] {
     return r.success ? [] : [lineError(lineNumber, entry, r.error.issues[0]?.message)];
   });
 }
-
-/** `environments.0.pip.1` → `Environment 1, pip requirement 2`, for messages read without the form. */
-export function describePath(path: string): string {
-  const parts = path.split(".");
-  const out: string[] = [];
-  for (let i = 0; i < parts.length; i++) {
-    const p = parts[i] ?? "";
-    const next = parts[i + 1];
-    const n = next !== undefined && /^\d+$/.test(next) ? Number(next) + 1 : undefined;
-    const label = LABELS[p] ?? p;
-    if (n !== undefined) {
-      out.push(`${label} ${n}`);
-      i++;
-    } else out.push(label);
-  }
-  return out.join(", ") || "Request";
-}
-
-const LABELS: Record<string, string> = {
-  teamId: "Team",
-  title: "Title",
-  workspace: "Workspace",
-  workspaceId: "workspace",
-  region: "region",
-  namePrefix: "name prefix",
-  addressSpace: "address space",
-  feedHost: "Feed host",
-  hostId: "host",
-  organization: "organization",
-  project: "project",
-  upstreamIds: "Upstream sources",
-  proposedUpstreams: "Proposed upstream",
-  name: "name",
-  kind: "kind",
-  url: "URL",
-  justification: "justification",
-  allowList: "allow-list entry",
-  environments: "Environment",
-  baseImage: "base image",
-  conda: "conda package",
-  pip: "pip requirement",
-};
 
 /** The textarea's lines, each with the entry it holds (see entryOfLine) and its 1-based number. */
 function numberedEntries(value: string): { entry: string; lineNumber: number }[] {

@@ -66,7 +66,10 @@ const url = databaseUrl();
 const provider = providerOf(url);
 const schemaPath = path.resolve(flag("schema") ?? DEFAULTS[provider].schema);
 const migrationsDir = path.resolve(flag("migrations") ?? DEFAULTS[provider].migrations);
-const filters = { externalTables: [] as string[], externalEnums: [] as string[] };
+// Tables a migration creates in raw SQL that Prisma cannot describe: the SQLite FTS5 search
+// table and its shadow tables (migration build_name_search). Left out of every diff.
+const FTS_TABLES = ["", "_config", "_content", "_data", "_docsize", "_idx"].map((s) => `BuildEnvironmentNameFts${s}`);
+const filters = { externalTables: provider === "sqlite" ? FTS_TABLES : ([] as string[]), externalEnums: [] as string[] };
 const cleanups: (() => Promise<unknown>)[] = [];
 
 // ---------- schema and migrations from disk, in the shapes the Prisma CLI passes ----------
@@ -112,9 +115,18 @@ async function baseFactory(u: string): Promise<SqlMigrationAwareDriverAdapterFac
   const { PrismaPGlite } = await import("pglite-prisma-adapter");
   const dir = u.slice("pglite:".length);
   if (dir !== "memory") mkdirSync(dir, { recursive: true });
-  const db = new PGlite(dir === "memory" ? "memory://" : dir);
+  // pg_trgm: the build search's trigram index (prisma/postgresql/migrations/*_build_name_search).
+  const { pg_trgm } = await import("@electric-sql/pglite/contrib/pg_trgm");
+  const db = new PGlite(dir === "memory" ? "memory://" : dir, { extensions: { pg_trgm } });
   cleanups.push(() => db.close());
-  return new PrismaPGlite(db); // its shadow database is a fresh in-memory PGlite
+  const factory = new PrismaPGlite(db);
+  // The adapter's own shadow database is a PGlite without extensions; replaying migrations needs pg_trgm.
+  factory.connectToShadowDb = async () => {
+    const shadow = new PGlite("memory://", { extensions: { pg_trgm } });
+    cleanups.push(() => shadow.close());
+    return new PrismaPGlite(shadow).connect();
+  };
+  return factory;
 }
 
 /**
@@ -154,8 +166,24 @@ function typePgCharAsCharacter(a: SqlDriverAdapter) {
   };
 }
 
+/**
+ * 6. adapter-pg's executeScript splits a script on every `;`, even inside a dollar-quoted
+ *    function body (the build search's triggers). One simple-protocol query runs the script
+ *    whole, as psql and the Prisma CLI's native engine do.
+ */
+function runPgScriptWhole(a: SqlDriverAdapter) {
+  const client = (a as unknown as { client?: { query(sql: string): Promise<unknown> } }).client;
+  if (!client) return;
+  a.executeScript = async (script) => {
+    await client.query(script);
+  };
+}
+
 function patch(a: SqlDriverAdapter): SqlDriverAdapter {
-  if (a.adapterName === "@prisma/adapter-pg") typePgCharAsCharacter(a);
+  if (a.adapterName === "@prisma/adapter-pg") {
+    typePgCharAsCharacter(a);
+    runPgScriptWhole(a);
+  }
   const executeRaw = a.executeRaw.bind(a);
   a.executeRaw = async (q) => {
     try {

@@ -1,9 +1,12 @@
 import type { Metadata } from "next";
+import { Suspense } from "react";
 import { AccessDenied } from "@/components/auth/access-denied";
 import { CatalogRefresh } from "@/components/feeds/catalog-refresh";
 import { FeedCard } from "@/components/feeds/feed-card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
+import { Skeleton } from "@/components/ui/skeleton";
+import type { ActingUser } from "@/lib/auth/acting-user";
 import { requirePageUser } from "@/lib/auth/require-page-user";
 import { isAdmin } from "@/lib/auth/require-role";
 import { canUseSection, hasAnyRole } from "@/lib/auth/roles";
@@ -15,10 +18,21 @@ export const metadata: Metadata = { title: "Feeds" };
 export default async function FeedsPage() {
   const user = await requirePageUser();
   if (!canUseSection(user.roles, "feeds")) return <AccessDenied section="Feeds" />;
-  const feeds = await listFeedCatalog(getDb(), user);
   return (
     <>
       <PageHeader title="Feeds" description="Private feeds your team can install from, with client configuration that works on the first try." />
+      <Suspense fallback={<Skeleton label="Loading feeds…" className="h-96" />}>
+        <FeedCatalog user={user} />
+      </Suspense>
+    </>
+  );
+}
+
+/** Streams in after the header, so the page is on screen before the catalog is read. */
+async function FeedCatalog({ user }: { user: ActingUser }) {
+  const feeds = await listFeedCatalog(getDb(), user);
+  return (
+    <>
       {feeds.length === 0 ? (
         <EmptyState
           title="No feeds yet"

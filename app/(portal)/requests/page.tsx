@@ -1,10 +1,13 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { Suspense, type ReactNode } from "react";
 import { AccessDenied } from "@/components/auth/access-denied";
 import { DiscardDraftButton } from "@/components/requests/discard-draft-button";
 import { RequestStatusBadge } from "@/components/requests/request-status-badge";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
+import { Skeleton } from "@/components/ui/skeleton";
+import type { ActingUser } from "@/lib/auth/acting-user";
 import { requirePageUser } from "@/lib/auth/require-page-user";
 import { canUseSection } from "@/lib/auth/roles";
 import { getDb } from "@/lib/db/client";
@@ -15,7 +18,6 @@ export const metadata: Metadata = { title: "Requests" };
 export default async function RequestsPage() {
   const user = await requirePageUser();
   if (!canUseSection(user.roles, "requests")) return <AccessDenied section="Requests" />;
-  const requests = await listRequests(getDb(), user);
   const canCreate = user.roles.includes("Feedgate.Requester");
   const newButton = canCreate ? (
     <Link href="/requests/new" className="rounded-lg bg-sky-700 px-4 py-2 text-sm font-semibold text-white hover:bg-sky-800">
@@ -25,6 +27,18 @@ export default async function RequestsPage() {
   return (
     <>
       <PageHeader title="Requests" description="Ask for a private feed and Azure ML environments for your workspace." actions={newButton} />
+      <Suspense fallback={<Skeleton label="Loading requests…" className="h-64" />}>
+        <RequestList user={user} newButton={newButton} />
+      </Suspense>
+    </>
+  );
+}
+
+/** Streams in after the header, so the page is on screen before the list is read. */
+async function RequestList({ user, newButton }: { user: ActingUser; newButton: ReactNode }) {
+  const requests = await listRequests(getDb(), user);
+  return (
+    <>
       {requests.length === 0 ? (
         <EmptyState
           title="No requests yet"

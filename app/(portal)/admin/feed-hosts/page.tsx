@@ -7,6 +7,7 @@ import { requirePageUser } from "@/lib/auth/require-page-user";
 import { canUseSection } from "@/lib/auth/roles";
 import { getDb } from "@/lib/db/client";
 import { listFeedHostsForAdmin } from "@/lib/feed-hosts/admin-feed-hosts";
+import { CREDENTIAL_REF_FORMS } from "@/lib/validation/credential-ref";
 
 export const metadata: Metadata = { title: "Feed hosts · Admin" };
 
@@ -18,7 +19,7 @@ export default async function AdminFeedHostsPage() {
     <>
       <PageHeader title="Admin" description="Feed hosts, workspaces, teams, settings and the audit trail." />
       <AdminNav />
-      <FeedHostsAdmin hosts={hosts} />
+      <FeedHostsAdmin hosts={hosts} credentialRefForms={CREDENTIAL_REF_FORMS} />
     </>
   );
 }

@@ -1,21 +1,15 @@
-"use client";
-
-import { PublicClientApplication, type Configuration, ProtocolMode } from "@azure/msal-browser";
-import { MsalProvider } from "@azure/msal-react";
-import type { ReactNode } from "react";
+import { PublicClientApplication, ProtocolMode, type Configuration } from "@azure/msal-browser";
 import type { MsalPublicConfig } from "@/lib/auth/msal-public-config";
 
-let pca: { key: string; instance: PublicClientApplication } | undefined;
-
-/** One MSAL instance per page load, built from the server-computed public configuration. */
-function instanceFor(config: MsalPublicConfig): PublicClientApplication {
-  const key = JSON.stringify(config);
-  if (pca?.key !== key) pca = { key, instance: new PublicClientApplication(toMsalConfiguration(config)) };
-  return pca.instance;
-}
-
-export function MsalRoot({ config, children }: { config: MsalPublicConfig; children: ReactNode }) {
-  return <MsalProvider instance={instanceFor(config)}>{children}</MsalProvider>;
+/**
+ * The browser's MSAL, loaded only where it is used: /signin (its redirects) and the moment
+ * someone signs out (to end the provider's session and clear MSAL's cache). Callers import this
+ * module dynamically, so the 80 KB library is not part of any page's first load.
+ */
+export async function createMsal(config: MsalPublicConfig): Promise<PublicClientApplication> {
+  const instance = new PublicClientApplication(toMsalConfiguration(config));
+  await instance.initialize();
+  return instance;
 }
 
 function toMsalConfiguration(config: MsalPublicConfig): Configuration {

@@ -1,0 +1,5 @@
+-- DropIndex
+DROP INDEX "EnvironmentBuild_workspaceId_queuedAt_idx";
+
+-- CreateIndex
+CREATE INDEX "EnvironmentBuild_workspaceId_queuedAt_id_status_teamId_durationMs_idx" ON "EnvironmentBuild"("workspaceId", "queuedAt", "id", "status", "teamId", "durationMs");
