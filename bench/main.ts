@@ -39,6 +39,10 @@ async function main() {
       results[label] = { error: error instanceof Error ? error.message : String(error) };
     }
   }
+  // The dashboard over HTTP against a production server, 1k vs 100k builds (bench/http.ts).
+  for (const [label, provider] of [["http (SQLite)", "sqlite"], ["http (PostgreSQL)", "postgresql"]] as const) {
+    results[label] = runChild(["bench/run-module.ts", "bench/http.ts", "benchHttp"], { BENCH_HTTP_PROVIDER: provider });
+  }
   for (const [label, file, fn] of [
     ["sandbox", "bench/sandbox.ts", "benchSandbox"],
     ["jobs", "bench/jobs.ts", "benchJobs"],
