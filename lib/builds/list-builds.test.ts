@@ -107,6 +107,58 @@ for (const provider of testProviders()) {
       expect(percentile([], 0.5)).toBeNull();
     });
 
+    it("keeps the day counts equal to the builds through inserts, status moves, re-dating and deletes, and the trend follows them", async () => {
+      // What BuildDayCount must hold: the builds grouped by day, team, workspace and status.
+      const expected = async () => {
+        const rows = await t.db.environmentBuild.findMany({ select: { queuedAt: true, teamId: true, workspaceId: true, status: true } });
+        const counts = new Map<string, number>();
+        for (const b of rows) {
+          const key = `${b.queuedAt.toISOString().slice(0, 10)}|${b.teamId}|${b.workspaceId}|${b.status}`;
+          counts.set(key, (counts.get(key) ?? 0) + 1);
+        }
+        return [...counts].sort();
+      };
+      const actual = async () => (await t.db.buildDayCount.findMany()).filter((c) => c.n !== 0).map((c) => [`${c.day}|${c.teamId}|${c.workspaceId}|${c.status}`, c.n] as [string, number]).sort();
+      expect(await actual()).toEqual(await expected());
+
+      const fleet = await seedFleet(t.db, { count: 40, teamIds: [teams.vision], workspacesPerTeam: 1, environmentsPerWorkspace: 2, days: 3, now: NOW, prefix: "daycount" });
+      const env = fleet.environments[0];
+      if (!env) throw new Error("no environment");
+      const one = await t.db.environmentBuild.create({ data: { environmentId: env.id, teamId: env.teamId, workspaceId: env.workspaceId, environmentName: env.name, status: "QUEUED", queuedAt: new Date(NOW.getTime() - 3_600_000) } });
+      await t.db.environmentBuild.update({ where: { id: one.id }, data: { status: "RUNNING", logBytes: 10 } });
+      await t.db.environmentBuild.update({ where: { id: one.id }, data: { logBytes: 20 } });
+      await t.db.environmentBuild.update({ where: { id: one.id }, data: { status: "SUCCEEDED", durationMs: 1000, finishedAt: NOW } });
+      await t.db.environmentBuild.updateMany({ where: { environmentName: env.name, status: "FAILED" }, data: { status: "CANCELLED" } });
+      await t.db.environmentBuild.update({ where: { id: one.id }, data: { queuedAt: new Date(NOW.getTime() - 2 * DAY) } });
+      expect(await actual()).toEqual(await expected());
+      await t.db.environmentBuild.deleteMany({ where: { environmentId: fleet.environments[1]?.id } });
+      await t.db.environmentBuild.delete({ where: { id: one.id } });
+      expect(await actual()).toEqual(await expected());
+
+      // The trend, read from the day counts, against the builds themselves, per person and filter.
+      const from = new Date(NOW.getTime() - 9 * DAY).toISOString().slice(0, 10);
+      const to = new Date(NOW.getTime() - 1 * DAY).toISOString().slice(0, 10);
+      for (const [actor, inScope] of [[admin, () => true], [member, (b: { teamId: string }) => b.teamId === teams.vision]] as const) {
+        for (const filters of [{}, { team: teams.nlp }, { team: teams.vision }, { workspace: workspaceId }, { from, to }] as Partial<BuildFilters>[]) {
+          const trend = await getBuildTrend(t.db, actor, filters, NOW);
+          const rows = (await t.db.environmentBuild.findMany()).filter((b) => inScope(b) && (!filters.team || b.teamId === filters.team) && (!filters.workspace || b.workspaceId === filters.workspace));
+          for (const point of trend) {
+            const ofDay = rows.filter((b) => b.queuedAt.toISOString().startsWith(point.day));
+            expect(point, `${actor.id} ${JSON.stringify(filters)} ${point.day}`).toEqual({ day: point.day, succeeded: ofDay.filter((b) => b.status === "SUCCEEDED").length, failed: ofDay.filter((b) => b.status === "FAILED").length, other: ofDay.filter((b) => b.status !== "SUCCEEDED" && b.status !== "FAILED").length });
+          }
+          // The cards' window counts come from the same rows when the trend does not cover the window.
+          const stats = await getBuildStats(t.db, actor, filters, NOW);
+          const windowFrom = new Date(stats.window.from);
+          const windowTo = new Date(stats.window.to);
+          const inWindow = rows.filter((b) => b.queuedAt >= windowFrom && b.queuedAt < windowTo);
+          expect(stats.finishedInWindow, JSON.stringify(filters)).toBe(inWindow.filter((b) => b.status === "SUCCEEDED" || b.status === "FAILED").length);
+        }
+      }
+      // A range longer than the trend's 62 days: the counts still cover all of it.
+      const long = await getBuildStats(t.db, admin, { from: "2026-06-01", to: "2026-11-27" }, NOW);
+      expect(long.finishedInWindow).toBe(await t.db.environmentBuild.count({ where: { status: { in: ["SUCCEEDED", "FAILED"] }, queuedAt: { gte: new Date("2026-06-01T00:00:00Z"), lt: new Date("2026-11-28T00:00:00Z") } } }));
+    });
+
     it("searches names as a substring through the name index: wildcards literal, short text, renamed builds", async () => {
       const fleet = await seedFleet(t.db, { count: 0, teamIds: [teams.vision, teams.nlp], workspacesPerTeam: 1, environmentsPerWorkspace: 1, prefix: "search" });
       const names = ["Under_score-a", "underXscore-b", "pct%name-c", "pctXname-d", "MiXeD-Case-e", "back\\slash-f", "zq"];

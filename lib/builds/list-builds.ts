@@ -1,11 +1,12 @@
 import "server-only";
-import type { Prisma } from "@/generated/prisma/client";
+import { Prisma } from "@/generated/prisma/client";
 import type { ActingUser } from "@/lib/auth/acting-user";
 import { requireRole, teamScope } from "@/lib/auth/require-role";
 import type { PrismaClient } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import { encodeCursor, parseCursor, type BuildFilters } from "./build-filters";
-import { searchEnvironmentNames } from "./search-names";
+import { scopeSql } from "./build-scope-sql";
+import { isPostgresClient, searchEnvironmentNames } from "./search-names";
 
 export const buildSummarySelect = {
   id: true,
@@ -66,11 +67,18 @@ export async function resolveBuildSearch(db: PrismaClient, filters: Partial<Buil
 
 const MANY_MATCHES = 2000;
 
-/** Whether the user's builds with these names are fewer than MANY_MATCHES: a bounded, index-only count. */
+/**
+ * Whether the user's builds with these names are fewer than MANY_MATCHES: a bounded count on the
+ * (environmentName, …, teamId) index (see scopeSql). SQL, because Prisma's count with `take` orders its
+ * subquery by id, which reads and sorts every match before the limit.
+ */
 async function isRare(db: PrismaClient, actor: ActingUser, names: string[]): Promise<boolean> {
   if (names.length === 0) return true;
-  const n = await db.environmentBuild.count({ where: { AND: [teamScope(actor), { environmentName: { in: names } }] }, take: MANY_MATCHES });
-  return n < MANY_MATCHES;
+  const scope = scopeSql(actor, {}, names, await isPostgresClient(db));
+  const [row] = await db.$queryRaw<{ n: number | bigint }[]>(
+    Prisma.sql`SELECT COUNT(*) AS "n" FROM (SELECT 1 FROM "EnvironmentBuild" WHERE ${Prisma.join(scope, " AND ")} LIMIT ${MANY_MATCHES}) AS "matches"`,
+  );
+  return Number(row?.n ?? 0) < MANY_MATCHES;
 }
 
 /**
