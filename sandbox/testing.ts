@@ -3,6 +3,8 @@ import { createServer, type AddressInfo, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { readFileSync } from "node:fs";
+import { ResourceManagementClient } from "@azure/arm-resources";
+import { DeploymentsClient } from "@azure/arm-resourcesdeployments";
 import { ClientSecretCredential, type AccessToken, type TokenCredential } from "@azure/identity";
 import type { FaultRuleInput } from "./core/faults";
 import type { RecordedRequest } from "./core/recorder";
@@ -36,6 +38,13 @@ export function sandboxServicePrincipal(sandbox: SandboxLike): { tenantId: strin
 export function sandboxCredential(sandbox: SandboxLike): TokenCredential {
   const sp = sandboxServicePrincipal(sandbox);
   return new ClientSecretCredential(sp.tenantId, sp.clientId, sp.clientSecret, { authorityHost: sandbox.endpoints.loginEndpoint, disableInstanceDiscovery: true });
+}
+
+/** The ARM SDK clients (resource groups and resources; deployments) of one subscription, signed in with sandboxCredential. */
+export function sandboxArmClients(sandbox: SandboxLike, subscriptionId: string): { resources: ResourceManagementClient; deployments: DeploymentsClient } {
+  const credential = sandboxCredential(sandbox);
+  const options = { endpoint: sandbox.endpoints.arm };
+  return { resources: new ResourceManagementClient(credential, subscriptionId, options), deployments: new DeploymentsClient(credential, subscriptionId, options) };
 }
 
 /** A bearer token for raw requests to ARM/Azure ML (client credentials against the sandbox's v2.0 token endpoint). */

@@ -46,9 +46,12 @@ export interface Cloud {
   subscriptionId: string;
   arm: ArmClient;
   aml: AmlClient;
-  /** A Nexus client for the host; its GETs take tokens from `readBudget` when one is given. */
-  nexusFor(host: { baseUrl: string; credentialRef: string }, options?: { readBudget?: ReadBudget; signal?: AbortSignal }): Promise<NexusClient>;
-  artifactsFor(host: { baseUrl: string; organization: string | null; project: string | null; credentialRef: string }): Promise<ArtifactsClient>;
+  /**
+   * A Nexus client for the host; its GETs take tokens from `readBudget` when one is given.
+   * `credential` is the host's credentialRef already resolved by the caller, so it is not resolved again.
+   */
+  nexusFor(host: { baseUrl: string; credentialRef: string }, options?: { readBudget?: ReadBudget; signal?: AbortSignal; credential?: string }): Promise<NexusClient>;
+  artifactsFor(host: { baseUrl: string; organization: string | null; project: string | null; credentialRef: string }, options?: { credential?: string }): Promise<ArtifactsClient>;
   /**
    * Lets a workspace's image builds authenticate to an Azure Artifacts feed, the way Azure ML does
    * for private Python feeds: a `PythonFeed` workspace connection whose target is the feed's index,
@@ -83,16 +86,17 @@ function buildCloud(mode: Cloud["mode"], o: CommonOptions, nexusVm: (ip: string)
     arm: createArmClient({ credential: o.credential, subscriptionId: o.subscriptionId, endpoint: o.armEndpoint }),
     aml,
     async nexusFor(host, options) {
-      return createNexusClient({ baseUrl: host.baseUrl, username: "admin", password: await resolveCredentialRef(host.credentialRef), readBudget: options?.readBudget, signal: options?.signal });
+      const password = options?.credential ?? (await resolveCredentialRef(host.credentialRef));
+      return createNexusClient({ baseUrl: host.baseUrl, username: "admin", password, readBudget: options?.readBudget, signal: options?.signal });
     },
-    async artifactsFor(host) {
+    async artifactsFor(host, options) {
       if (!host.organization || !host.project) throw new Error("An Azure Artifacts host needs an organization and a project");
       return createArtifactsClient({
         apiBaseUrl: o.artifactsApi,
         packagesBaseUrl: o.artifactsPackages,
         organization: host.organization,
         project: host.project,
-        token: await resolveCredentialRef(host.credentialRef),
+        token: options?.credential ?? (await resolveCredentialRef(host.credentialRef)),
       });
     },
     async connectArtifactsFeed(ref, host, connection) {

@@ -6,7 +6,7 @@ import { createServer, type AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Cloud } from "@/lib/cloud/cloud";
 import { loadSandboxCloud } from "@/lib/cloud/load-cloud";
-import { SANDBOX_NEXUS_SECRET_URI, startTestSandbox, type TestSandbox } from "@/testing/sandbox";
+import { listRecordedRequests, SANDBOX_NEXUS_SECRET_URI, startTestSandbox, type TestSandbox } from "@/testing/sandbox";
 import { testFeedHostConnection, type FeedHostCheckResult, type FeedHostToTest } from "./test-connection";
 
 const WRONG_ENV = "FEEDGATE_TEST_WRONG_NEXUS_PASSWORD";
@@ -35,7 +35,8 @@ describe("testFeedHostConnection against the sandbox", () => {
     await sandbox?.stop();
   });
 
-  it("passes every check for the sandbox Nexus with its Key Vault reference", async () => {
+  it("passes every check for the sandbox Nexus with its Key Vault reference, reading the secret once", async () => {
+    const since = (await listRecordedRequests(sandbox.endpoints.keyVault)).at(-1)?.seq ?? 0;
     const result = await run(nexus);
     expect(result.checks.map((c) => [c.name, c.ok])).toEqual([
       ["reachable", true],
@@ -46,6 +47,9 @@ describe("testFeedHostConnection against the sandbox", () => {
     expect(result.version).toBe("3.94.0-02 (OSS)");
     expect(check(result, "version")?.detail).toBe("Nexus 3.94.0-02 (OSS)");
     expect(check(result, "credentials")?.detail).toContain(SANDBOX_NEXUS_SECRET_URI);
+    // One resolution serves the Nexus client and the scrub (a challenge 401 before it does not count).
+    const reads = await listRecordedRequests(sandbox.endpoints.keyVault, { service: "keyVault", method: "GET", sinceSeq: since });
+    expect(reads.filter((r) => r.status === 200).map((r) => r.path)).toEqual(["/kv-feedgate-sandbox/secrets/nexus-admin-password/"]);
   });
 
   it("fails the credentials check, naming the reference, for a Key Vault secret that does not exist", async () => {

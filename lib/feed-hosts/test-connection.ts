@@ -37,29 +37,30 @@ const STATUS_TIMEOUT_MS = 15_000;
 /** A feed name no Feedgate feed can have (repository names are at most 63 characters, this is a valid one that is never created). */
 const PROBE_FEED = "feedgate-connection-test";
 
+/** The host's credential, resolved once: the clients are given this value, and it is what the result is scrubbed of. */
+type ResolvedCredential = { ok: true; secret: string } | { ok: false; problem: string };
+
 export async function testFeedHostConnection(cloud: Cloud, host: FeedHostToTest): Promise<FeedHostCheckResult> {
-  // Resolved once here only to know what to scrub; the clients resolve it again for themselves.
-  let secret: string | undefined;
-  let credentialProblem: string | undefined;
+  let credential: ResolvedCredential;
   try {
-    secret = await cloud.resolveCredentialRef(host.credentialRef);
+    credential = { ok: true, secret: await cloud.resolveCredentialRef(host.credentialRef) };
   } catch (error) {
-    credentialProblem = credentialErrorDetail(host.credentialRef, error);
+    credential = { ok: false, problem: credentialErrorDetail(host.credentialRef, error) };
   }
   let result: FeedHostCheckResult;
   try {
-    result = host.kind === "nexus" ? await testNexus(cloud, host, credentialProblem) : await testArtifacts(cloud, host, credentialProblem);
+    result = host.kind === "nexus" ? await testNexus(cloud, host, credential) : await testArtifacts(cloud, host, credential);
   } catch (error) {
     // Nothing above should throw; if something does, its message is still scrubbed below.
     result = { ok: false, checks: [{ name: "reachable", ok: false, detail: `The connection test failed: ${messageOf(error)}` }] };
   }
-  return scrubResult(result, secret);
+  return scrubResult(result, credential.ok ? credential.secret : undefined);
 }
 
-async function testNexus(cloud: Cloud, host: FeedHostToTest, credentialProblem: string | undefined): Promise<FeedHostCheckResult> {
+async function testNexus(cloud: Cloud, host: FeedHostToTest, credential: ResolvedCredential): Promise<FeedHostCheckResult> {
   const status = await nexusStatus(host);
   const checks: FeedHostCheck[] = [{ name: "reachable", ok: status.ok, detail: status.detail }];
-  checks.push(await nexusCredentials(cloud, host, status.ok, credentialProblem));
+  checks.push(await nexusCredentials(cloud, host, status.ok, credential));
   checks.push(
     !status.ok
       ? { name: "version", ok: false, detail: "Not checked: the host did not answer." }
@@ -97,11 +98,11 @@ export function nexusVersion(server: string | null): string | undefined {
   return m[2] ? `${m[1]} (${m[2]})` : m[1];
 }
 
-async function nexusCredentials(cloud: Cloud, host: FeedHostToTest, reachable: boolean, credentialProblem: string | undefined): Promise<FeedHostCheck> {
-  if (credentialProblem) return { name: "credentials", ok: false, detail: credentialProblem };
+async function nexusCredentials(cloud: Cloud, host: FeedHostToTest, reachable: boolean, credential: ResolvedCredential): Promise<FeedHostCheck> {
+  if (!credential.ok) return { name: "credentials", ok: false, detail: credential.problem };
   let nexus;
   try {
-    nexus = await cloud.nexusFor(host);
+    nexus = await cloud.nexusFor(host, { credential: credential.secret });
   } catch (error) {
     return { name: "credentials", ok: false, detail: credentialErrorDetail(host.credentialRef, error) };
   }
@@ -117,13 +118,13 @@ async function nexusCredentials(cloud: Cloud, host: FeedHostToTest, reachable: b
 }
 
 /** One read with the PAT (a feed that does not exist is a 404, which getFeed takes as "none"): proves reach and credential. */
-async function testArtifacts(cloud: Cloud, host: FeedHostToTest, credentialProblem: string | undefined): Promise<FeedHostCheckResult> {
+async function testArtifacts(cloud: Cloud, host: FeedHostToTest, credential: ResolvedCredential): Promise<FeedHostCheckResult> {
   const where = `${host.organization ?? "?"}/${host.project ?? "?"}`;
   const notTried = { name: "reachable", ok: false, detail: "Not checked: the credential reference did not resolve." } as const;
-  if (credentialProblem) return { ok: false, checks: [notTried, { name: "credentials", ok: false, detail: credentialProblem }] };
+  if (!credential.ok) return { ok: false, checks: [notTried, { name: "credentials", ok: false, detail: credential.problem }] };
   let artifacts;
   try {
-    artifacts = await cloud.artifactsFor(host);
+    artifacts = await cloud.artifactsFor(host, { credential: credential.secret });
   } catch (error) {
     return { ok: false, checks: [notTried, { name: "credentials", ok: false, detail: credentialErrorDetail(host.credentialRef, error) }] };
   }

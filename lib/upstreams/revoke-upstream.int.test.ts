@@ -5,6 +5,7 @@ import { setUpSandboxWorld } from "@/testing/sandbox-world";
 import { basicAuth } from "@/testing/sandbox";
 import { revokeUpstream } from "./revoke-upstream";
 import { createSwitchProxiesOfflineJob } from "@/lib/workflows/switch-proxies-offline/definition";
+import { settleJob } from "@/testing/jobs/settle-job";
 
 const world = setUpSandboxWorld(({ db, cloud }) => [createSwitchProxiesOfflineJob({ db, cloud })], "revoke-test-worker");
 
@@ -13,16 +14,6 @@ async function nexusRepository(name: string): Promise<{ online: boolean }> {
   const res = await fetch(`${world.sandbox.endpoints.nexus}/service/rest/v1/repositories/${name}`, { headers: { Authorization: basicAuth("admin", world.sandbox.nexusAdminPassword), Accept: "application/json" } });
   expect(res.status).toBe(200);
   return (await res.json()) as { online: boolean };
-}
-
-async function settle(jobId: string) {
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    const job = await world.t.db.job.findUniqueOrThrow({ where: { id: jobId } });
-    if (["SUCCEEDED", "FAILED", "CANCELLED"].includes(job.status)) return job;
-    if (Date.now() > deadline) throw new Error(`job still ${job.status}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 describe("revoking an upstream against the sandbox Nexus", () => {
@@ -44,7 +35,7 @@ describe("revoking an upstream against the sandbox Nexus", () => {
 
     const carmen = await actingUser(world.t.db, "Carmen Diaz");
     const result = await revokeUpstream(world.t.db, carmen, { upstreamId: upstream.id, reason: "Policy: internal mirror only" }, "corr-int");
-    const job = await settle(result.jobId);
+    const job = await settleJob(world.t.db, result.jobId);
     const events = await world.t.db.jobEvent.findMany({ where: { jobId: job.id }, orderBy: { id: "asc" } });
     expect(job.status, events.map((e) => e.message).join("\n")).toBe("SUCCEEDED");
 

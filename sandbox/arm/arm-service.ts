@@ -1,7 +1,7 @@
 import type { SandboxRequest, SandboxResponse } from "../core/http";
 import { Router, isRecord } from "../core/http";
 import { parseArmJsonBody } from "./arm-json";
-import { type ArmResource, type ArmState, type DeploymentRecord, armError, isoDuration } from "./arm-state";
+import { type ArmResource, type ArmState, type DeploymentRecord, armError, isoDuration, resourceView } from "./arm-state";
 import { checkTemplateResource } from "./preflight";
 import { listByType, listGenericResources } from "./resource-list";
 import { type EngineOptions, TemplateValidationError, prepareDeployment, runDeployment } from "./deployment-engine";
@@ -233,20 +233,6 @@ function genericResource(engine: EngineOptions, req: SandboxRequest): { response
   engine.enrichResource(resource);
   state.putResource(resource);
   return { response: { status: existing ? 200 : 201, json: resourceView(resource) }, created: resource };
-}
-
-export function resourceView(r: ArmResource): Record<string, unknown> {
-  return {
-    id: r.id,
-    name: r.name,
-    type: r.type,
-    ...(r.location ? { location: r.location } : {}),
-    ...(r.tags ? { tags: r.tags } : {}),
-    ...(r.sku !== undefined ? { sku: r.sku } : {}),
-    ...(r.kind !== undefined ? { kind: r.kind } : {}),
-    ...(r.identity !== undefined ? { identity: r.identity } : {}),
-    properties: r.properties,
-  };
 }
 
 export function deploymentView(d: DeploymentRecord): Record<string, unknown> {

@@ -166,6 +166,22 @@ export function armError(status: number, code: string, message: string, extra: P
   return { status, json: { error: { code, message, ...extra } } };
 }
 
+/** A resource as ARM's GET answers it (what-if's `before` / `after` add `apiVersion` in front). */
+export function resourceView(r: ArmResource): Record<string, unknown> {
+  return {
+    id: r.id,
+    name: r.name,
+    type: r.type,
+    ...(r.location ? { location: r.location } : {}),
+    ...(r.tags ? { tags: r.tags } : {}),
+    ...(r.sku !== undefined ? { sku: r.sku } : {}),
+    ...(r.kind !== undefined ? { kind: r.kind } : {}),
+    ...(r.identity !== undefined ? { identity: r.identity } : {}),
+    ...(r.zones !== undefined ? { zones: r.zones } : {}),
+    properties: r.properties,
+  };
+}
+
 export function isoDuration(ms: number): string {
   return `PT${(ms / 1000).toFixed(3).replace(/\.?0+$/, "") || "0"}S`;
 }

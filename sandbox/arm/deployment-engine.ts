@@ -211,7 +211,7 @@ async function runResource(engine: EngineOptions, record: DeploymentRecord, ctx:
   }
   let resource: ArmResource;
   try {
-    resource = materialize(ctx, p);
+    resource = materialize(ctx, p, { createdAt: new Date().toISOString() });
   } catch (error) {
     await delay(engine.stepMs());
     return finish(op, "Failed", "BadRequest", { code: "InvalidTemplate", message: `Unable to process template language expressions for resource '${p.id}': ${messageOf(error)}` });
@@ -348,24 +348,34 @@ function plannedLocation(ctx: ExpressionContext, p: PlannedResource): string | u
   }
 }
 
-function materialize(ctx: ExpressionContext, p: PlannedResource): ArmResource {
+/**
+ * The resource a planned entry defines, its expressions evaluated in the entry's copy loop.
+ * What-if passes a lenient `evaluate` (an expression that needs the deployment running stays as written)
+ * and no creation time.
+ */
+export function materialize(
+  ctx: ExpressionContext,
+  p: PlannedResource,
+  { createdAt, evaluate = evaluateValue }: { createdAt: string; evaluate?: (value: unknown, ctx: ExpressionContext) => unknown },
+): ArmResource {
   const local: ExpressionContext = p.copyIndex !== undefined ? { ...ctx, copyIndex: p.copyIndex } : ctx;
-  const ev = (v: unknown): unknown => (v === undefined ? undefined : evaluateValue(v, local));
+  const ev = (v: unknown): unknown => (v === undefined ? undefined : evaluate(v, local));
+  const location = ev(p.raw.location);
+  const tags = ev(p.raw.tags);
   const properties = ev(p.raw.properties);
-  const lastName = p.name.split("/").pop() ?? p.name;
   return {
     id: p.id,
-    name: lastName,
+    name: p.name.split("/").pop() ?? p.name,
     type: p.type,
-    location: typeof ev(p.raw.location) === "string" ? String(ev(p.raw.location)) : undefined,
-    tags: isRecord(ev(p.raw.tags)) ? (ev(p.raw.tags) as Record<string, string>) : undefined,
+    location: typeof location === "string" ? location : undefined,
+    tags: isRecord(tags) ? (tags as Record<string, string>) : undefined,
     sku: ev(p.raw.sku),
     kind: ev(p.raw.kind),
     identity: ev(p.raw.identity),
     zones: ev(p.raw.zones),
     properties: isRecord(properties) ? properties : {},
     apiVersion: p.apiVersion,
-    createdAt: new Date().toISOString(),
+    createdAt,
   };
 }
 

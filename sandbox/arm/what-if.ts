@@ -1,7 +1,7 @@
 import { type SandboxRequest, type SandboxResponse, isRecord } from "../core/http";
 import { parseArmJsonBody } from "./arm-json";
-import { type ArmResource, type ArmState, armError } from "./arm-state";
-import { type EngineOptions, type PlannedResource, type Prepared, TemplateValidationError, nestedDeploymentBody, prepareDeployment } from "./deployment-engine";
+import { type ArmResource, type ArmState, armError, resourceView } from "./arm-state";
+import { type EngineOptions, type PlannedResource, type Prepared, TemplateValidationError, materialize, nestedDeploymentBody, prepareDeployment } from "./deployment-engine";
 import type { OperationResults } from "./operation-results";
 import { normalizeLocation } from "./providers";
 import { type ExpressionContext, evaluateValue } from "./template-expressions";
@@ -105,7 +105,8 @@ export function computeWhatIf(engine: EngineOptions, request: { subscriptionId: 
 function collectPredictions(engine: EngineOptions, prepared: Prepared, out: Map<string, Prediction>, depth: number): void {
   for (const p of prepared.plan) {
     if (p.type.toLowerCase() !== "microsoft.resources/deployments") {
-      out.set(p.id.toLowerCase(), { id: p.id, planned: p, resource: predictResource(prepared.ctx, p) });
+      // As the template defines it; an expression that needs the deployment running (reference() of a resource not there yet) stays as written, as ARM's what-if shows it.
+      out.set(p.id.toLowerCase(), { id: p.id, planned: p, resource: materialize(prepared.ctx, p, { createdAt: "", evaluate: lenient }) });
       continue;
     }
     let nested: Prepared;
@@ -129,29 +130,6 @@ function collectPredictions(engine: EngineOptions, prepared: Prepared, out: Map<
     }
     collectPredictions(engine, nested, out, depth + 1);
   }
-}
-
-/** The resource as the template defines it; an expression that needs the deployment running (reference() of a resource not there yet) stays as written, as ARM's what-if shows it. */
-function predictResource(ctx: ExpressionContext, p: PlannedResource): ArmResource {
-  const local: ExpressionContext = p.copyIndex !== undefined ? { ...ctx, copyIndex: p.copyIndex } : ctx;
-  const ev = (v: unknown): unknown => (v === undefined ? undefined : lenient(v, local));
-  const location = ev(p.raw.location);
-  const tags = ev(p.raw.tags);
-  const properties = ev(p.raw.properties);
-  return {
-    id: p.id,
-    name: p.name.split("/").pop() ?? p.name,
-    type: p.type,
-    location: typeof location === "string" ? location : undefined,
-    tags: isRecord(tags) ? (tags as Record<string, string>) : undefined,
-    sku: ev(p.raw.sku),
-    kind: ev(p.raw.kind),
-    identity: ev(p.raw.identity),
-    zones: ev(p.raw.zones),
-    properties: isRecord(properties) ? properties : {},
-    apiVersion: p.apiVersion,
-    createdAt: "",
-  };
 }
 
 function lenient(value: unknown, ctx: ExpressionContext): unknown {
@@ -186,19 +164,7 @@ function restoreCounters(state: ArmState, saved: Map<string, number>): void {
 
 /** A resource as what-if shows it in `before` / `after` (the GET shape plus `apiVersion`). */
 function payload(r: ArmResource, apiVersion: string | undefined): Record<string, unknown> {
-  return {
-    ...(apiVersion ? { apiVersion } : {}),
-    id: r.id,
-    name: r.name,
-    type: r.type,
-    ...(r.location ? { location: r.location } : {}),
-    ...(r.tags ? { tags: r.tags } : {}),
-    ...(r.sku !== undefined ? { sku: r.sku } : {}),
-    ...(r.kind !== undefined ? { kind: r.kind } : {}),
-    ...(r.identity !== undefined ? { identity: r.identity } : {}),
-    ...(r.zones !== undefined ? { zones: r.zones } : {}),
-    properties: r.properties,
-  };
+  return { ...(apiVersion ? { apiVersion } : {}), ...resourceView(r) };
 }
 
 /**

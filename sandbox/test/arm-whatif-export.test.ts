@@ -1,9 +1,9 @@
-import { ResourceManagementClient } from "@azure/arm-resources";
-import { DeploymentsClient } from "@azure/arm-resourcesdeployments";
+import type { ResourceManagementClient } from "@azure/arm-resources";
+import type { DeploymentsClient } from "@azure/arm-resourcesdeployments";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { until } from "@/testing/until";
 import { ArmState } from "../arm/arm-state";
-import { listRecordedRequests, sandboxAuthHeader, sandboxCredential, startTestSandbox, type TestSandbox } from "../testing";
+import { listRecordedRequests, sandboxArmClients, sandboxAuthHeader, startTestSandbox, type TestSandbox } from "../testing";
 import { armValidator, formatErrors } from "./spec-schemas";
 
 const SUB = "00000000-0000-0000-0000-0000000000b2";
@@ -40,10 +40,8 @@ describe("ARM what-if, export template and resource group delete", () => {
 
   beforeAll(async () => {
     sandbox = await startTestSandbox();
-    const credential = sandboxCredential(sandbox);
     AUTH = { ...(await sandboxAuthHeader(sandbox)), "content-type": "application/json" };
-    deployments = new DeploymentsClient(credential, SUB, { endpoint: sandbox.endpoints.arm });
-    resources = new ResourceManagementClient(credential, SUB, { endpoint: sandbox.endpoints.arm });
+    ({ deployments, resources } = sandboxArmClients(sandbox, SUB));
     await resources.resourceGroups.createOrUpdate("rg-wi", { location: "eastus" });
     await deployments.deployments.createOrUpdate("rg-wi", "base", { properties: { mode: "Incremental", template: baseTemplate } }, LRO);
     // One resource the templates below never mention.

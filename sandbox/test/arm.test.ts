@@ -1,7 +1,7 @@
-import { ResourceManagementClient } from "@azure/arm-resources";
-import { DeploymentsClient } from "@azure/arm-resourcesdeployments";
+import type { ResourceManagementClient } from "@azure/arm-resources";
+import type { DeploymentsClient } from "@azure/arm-resourcesdeployments";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { addFault, sandboxCredential, listRecordedRequests, startTestSandbox, type TestSandbox } from "../testing";
+import { addFault, sandboxArmClients, listRecordedRequests, startTestSandbox, type TestSandbox } from "../testing";
 import { armValidator, formatErrors } from "./spec-schemas";
 
 const SUB = "00000000-0000-0000-0000-0000000000a1";
@@ -58,9 +58,7 @@ describe("ARM imitation with the official SDKs", () => {
 
   beforeAll(async () => {
     sandbox = await startTestSandbox();
-    const credential = sandboxCredential(sandbox);
-    deployments = new DeploymentsClient(credential, SUB, { endpoint: sandbox.endpoints.arm });
-    resources = new ResourceManagementClient(credential, SUB, { endpoint: sandbox.endpoints.arm });
+    ({ deployments, resources } = sandboxArmClients(sandbox, SUB));
     const raw: unknown[] = [];
     await resources.resourceGroups.createOrUpdate("rg-arm", { location: "eastus", tags: { owner: "tests" } }, { onResponse: (r) => raw.push(JSON.parse(r.bodyAsText ?? "null")) });
     const validate = armValidator("resources:ResourceGroup");

@@ -14,18 +14,9 @@ import { SANDBOX_NEXUS_SECRET_URI } from "@/testing/sandbox";
 import { setUpSandboxWorld } from "@/testing/sandbox-world";
 import { createProvisionRequestJob } from "./definition";
 import { PROVISION_REQUEST_KIND } from "./schema";
+import { settleJob } from "@/testing/jobs/settle-job";
 
 const world = setUpSandboxWorld(({ db, cloud }) => [createProvisionRequestJob({ db, cloud, pollMs: 20 })], "existing-ws-worker", { seedWorkspaces: true });
-
-async function settle(jobId: string, timeoutMs = 180_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const job = await world.t.db.job.findUniqueOrThrow({ where: { id: jobId } });
-    if (["SUCCEEDED", "FAILED", "CANCELLED"].includes(job.status)) return job;
-    if (Date.now() > deadline) throw new Error(`job ${jobId} still ${job.status} (${job.currentStep})`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe("a request on a discovered workspace and a Key Vault-backed host", () => {
   it("provisions to READY and builds its image in that workspace", async () => {
@@ -51,7 +42,7 @@ describe("a request on a discovered workspace and a Key Vault-backed host", () =
     });
     const request = await db.feedRequest.create({ data: { teamId: team.id, submittedByOid: "test", title: payload.title, payload, status: "APPROVED" } });
     const job = await enqueueJob(db, { kind: PROVISION_REQUEST_KIND, subject: `request:${request.id}`, payload: { requestId: request.id, upstreamIds: payload.upstreamIds } });
-    const done = await settle(job.id);
+    const done = await settleJob(world.t.db, job.id, 180_000);
     const events = await db.jobEvent.findMany({ where: { jobId: job.id }, orderBy: { id: "asc" } });
     expect(done.status, events.map((e) => `${e.type} ${e.message}`).join("\n")).toBe("SUCCEEDED");
 

@@ -17,6 +17,7 @@ import { feedRequestSchema } from "@/lib/validation/feed-request";
 import { seedDemoData } from "@/prisma/seed";
 import { addFault, listRecordedRequests, startTestSandbox, type TestSandbox } from "@/testing/sandbox";
 import { setUpSandboxWorld } from "@/testing/sandbox-world";
+import { settleJob } from "@/testing/jobs/settle-job";
 import type { Cloud } from "@/lib/cloud/cloud";
 import { createProvisionRequestJob } from "./definition";
 import { ORPHANED_TRIGGER_GRACE_POLLS } from "./environment-build";
@@ -190,19 +191,13 @@ describe("a worker that stops around the image build trigger", () => {
     });
     const request = await db.feedRequest.create({ data: { teamId: team.id, submittedByOid: "crash-test", title: payload.title, payload, status: "APPROVED" } });
     const job = await enqueueJob(db, { kind: PROVISION_REQUEST_KIND, subject: `request:${request.id}`, payload: { requestId: request.id, upstreamIds: payload.upstreamIds } });
-    for (const deadline = Date.now() + 180_000; ; ) {
-      const current = await db.job.findUniqueOrThrow({ where: { id: job.id } });
-      if (["SUCCEEDED", "FAILED", "CANCELLED"].includes(current.status)) {
-        const workspace = await db.workspace.findFirstOrThrow({ where: { resourceGroup: `rg-feedgate-${prefix}` } });
-        const build = await db.environmentBuild.findFirstOrThrow({ where: { workspaceId: workspace.id } });
-        const log = (await db.buildLogChunk.findMany({ where: { buildId: build.id }, orderBy: { seq: "asc" } })).map((c) => c.text).join("");
-        const events = await db.jobEvent.findMany({ where: { jobId: job.id }, orderBy: { id: "asc" } });
-        const posts = await listRecordedRequests(world.sandbox.endpoints.amlDataPlane, { method: "POST", pathRegex: `/workspaces/${workspace.name}/environments/train/versions/[^/?]+/image$` });
-        return { job: current, build, log, events, posts };
-      }
-      if (Date.now() > deadline) throw new Error(`job still ${current.status} in ${current.currentStep}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    const done = await settleJob(db, job.id, 180_000);
+    const workspace = await db.workspace.findFirstOrThrow({ where: { resourceGroup: `rg-feedgate-${prefix}` } });
+    const build = await db.environmentBuild.findFirstOrThrow({ where: { workspaceId: workspace.id } });
+    const log = (await db.buildLogChunk.findMany({ where: { buildId: build.id }, orderBy: { seq: "asc" } })).map((c) => c.text).join("");
+    const events = await db.jobEvent.findMany({ where: { jobId: job.id }, orderBy: { id: "asc" } });
+    const posts = await listRecordedRequests(world.sandbox.endpoints.amlDataPlane, { method: "POST", pathRegex: `/workspaces/${workspace.name}/environments/train/versions/[^/?]+/image$` });
+    return { job: done, build, log, events, posts };
   }
 
   it("follows the build it started instead of starting another", async () => {

@@ -11,6 +11,7 @@ import { feedRequestSchema } from "@/lib/validation/feed-request";
 import { addFault, clearFaults, listRecordedRequests } from "@/testing/sandbox";
 import { createProvisionRequestJob } from "./definition";
 import { PROVISION_REQUEST_KIND } from "./schema";
+import { settleJob } from "@/testing/jobs/settle-job";
 
 const world = setUpSandboxWorld(({ db, cloud }) => [createProvisionRequestJob({ db, cloud, pollMs: 20 })]);
 
@@ -32,22 +33,12 @@ async function submit(overrides: Partial<FeedRequestInput> = {}, prefix = `p${Ma
   return { request, job };
 }
 
-async function settle(jobId: string, timeoutMs = 120_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const job = await world.t.db.job.findUniqueOrThrow({ where: { id: jobId } });
-    if (["SUCCEEDED", "FAILED", "CANCELLED"].includes(job.status)) return job;
-    if (Date.now() > deadline) throw new Error(`job ${jobId} still ${job.status} (${job.currentStep})`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 describe("provision-request against the sandbox cloud", () => {
   it("deploys a workspace, registers proxies, passes preflight and builds the environment", async () => {
     const { request, job } = await submit({
       environments: [{ name: "train", baseImage: "mcr.microsoft.com/azureml/openmpi4.1.0-ubuntu22.04:latest", pip: ["tinyml==0.3.0"], conda: ["tinyhttp"] }],
     });
-    const done = await settle(job.id);
+    const done = await settleJob(world.t.db, job.id);
     const events = await world.t.db.jobEvent.findMany({ where: { jobId: job.id }, orderBy: { id: "asc" } });
     const lastBuild = await world.t.db.environmentBuild.findFirst({ where: { environmentName: "train" }, orderBy: { queuedAt: "desc" } });
     const buildLog = lastBuild ? (await world.t.db.buildLogChunk.findMany({ where: { buildId: lastBuild.id }, orderBy: { seq: "asc" } })).map((c) => c.text).join("") : "";
@@ -94,7 +85,7 @@ describe("provision-request against the sandbox cloud", () => {
     const { request, job } = await submit({
       environments: [{ name: "broken", baseImage: "mcr.microsoft.com/azureml/openmpi4.1.0-ubuntu22.04:latest", conda: [], pip: ["no-such-package-anywhere"] }],
     });
-    const done = await settle(job.id);
+    const done = await settleJob(world.t.db, job.id);
     expect(done.status).toBe("FAILED");
     const build = await world.t.db.environmentBuild.findFirstOrThrow({ where: { environmentName: "broken" } });
     expect(build.status).toBe("FAILED");
@@ -111,7 +102,7 @@ describe("provision-request against the sandbox cloud", () => {
     await addFault(world.sandbox.endpoints.amlDataPlane, { kind: "build-failure", environment: name, message: "Injected: the build agent ran out of disk space.", times: 1 });
     try {
       const { request, job } = await submit({ environments: [{ name, baseImage: "mcr.microsoft.com/azureml/openmpi4.1.0-ubuntu22.04:latest", conda: [], pip: ["tinyml==0.3.0"] }] });
-      expect((await settle(job.id)).status).toBe("FAILED");
+      expect((await settleJob(world.t.db, job.id)).status).toBe("FAILED");
       expect(await world.t.db.feedRequest.findUniqueOrThrow({ where: { id: request.id } })).toMatchObject({ status: "FAILED", statusReason: expect.stringMatching(/^environment-build: /) });
       const failed = await world.t.db.environmentBuild.findFirstOrThrow({ where: { environmentName: name } });
       expect(failed).toMatchObject({ status: "FAILED", attempt: 1 });
@@ -121,7 +112,7 @@ describe("provision-request against the sandbox cloud", () => {
       // The request follows its job at once, not only when the job ends.
       expect((await world.t.db.feedRequest.findUniqueOrThrow({ where: { id: request.id } })).status).toBe("PROVISIONING");
 
-      const done = await settle(job.id);
+      const done = await settleJob(world.t.db, job.id);
       expect(done.status, done.lastError ?? "").toBe("SUCCEEDED");
       const builds = await world.t.db.environmentBuild.findMany({ where: { environmentName: name }, orderBy: { attempt: "asc" } });
       expect(builds.map((b) => [b.attempt, b.status])).toEqual([
@@ -141,7 +132,7 @@ describe("provision-request against the sandbox cloud", () => {
     await addFault(world.sandbox.endpoints.arm, { kind: "deployment-failure", resourceName: `kv-${prefix}-*` });
     try {
       const { request, job } = await submit({}, prefix);
-      const done = await settle(job.id);
+      const done = await settleJob(world.t.db, job.id);
       expect(done.status).toBe("FAILED");
       const stored = await world.t.db.feedRequest.findUniqueOrThrow({ where: { id: request.id } });
       expect(stored.statusReason).toMatch(/Microsoft\.KeyVault\/vaults 'kv-/);
@@ -155,7 +146,7 @@ describe("provision-request against the sandbox cloud", () => {
     await addFault(world.sandbox.endpoints.arm, { kind: "status", status: 503, method: "GET", path: "/deployments/feedgate-ws-", times: 2 });
     try {
       const { job } = await submit();
-      const done = await settle(job.id);
+      const done = await settleJob(world.t.db, job.id);
       expect(done.status, done.lastError ?? "").toBe("SUCCEEDED");
       const throttled = await listRecordedRequests(world.sandbox.endpoints.nexus, { method: "GET", pathRegex: "/service/rest/v1/repositories/" });
       expect(throttled.filter((r) => r.status === 429)).toHaveLength(2);
@@ -174,7 +165,7 @@ describe("provision-request against the sandbox cloud", () => {
     writeFileSync(wrong, "not-the-password");
     const host = await world.t.db.feedHost.create({ data: { name: "nexus-wrong-creds", kind: "nexus", baseUrl: world.sandbox.endpoints.nexus, credentialRef: `file:${wrong}` } });
     const { request, job } = await submit({ feedHost: { mode: "existing", hostId: host.id } });
-    const done = await settle(job.id);
+    const done = await settleJob(world.t.db, job.id);
     expect(done.status).toBe("FAILED");
     const stored = await world.t.db.feedRequest.findUniqueOrThrow({ where: { id: request.id } });
     expect(stored.status).toBe("FAILED");
@@ -197,7 +188,7 @@ describe("provision-request against the sandbox cloud", () => {
     try {
       const submitted = await submit({ feedHost: { mode: "existing", hostId: host.id } });
       request = submitted.request;
-      expect((await settle(submitted.job.id)).status).toBe("FAILED");
+      expect((await settleJob(world.t.db, submitted.job.id)).status).toBe("FAILED");
     } finally {
       await clearFaults(world.sandbox.endpoints.nexus);
     }
@@ -207,7 +198,7 @@ describe("provision-request against the sandbox cloud", () => {
     // The admin disables the host; the team retries the request.
     await world.t.db.feedHost.update({ where: { id: host.id }, data: { status: "DISABLED" } });
     await retryRequest(world.t.db, await actingUser(world.t.db, "Alice Chen"), { requestId: request.id }, "retry-disabled");
-    const done = await settle(failed.id);
+    const done = await settleJob(world.t.db, failed.id);
     expect(done.status).toBe("FAILED");
     const stored = await world.t.db.feedRequest.findUniqueOrThrow({ where: { id: request.id } });
     expect(stored.status).toBe("FAILED");
@@ -217,7 +208,7 @@ describe("provision-request against the sandbox cloud", () => {
 
     // A new request cannot pick it at all.
     const refused = await submit({ feedHost: { mode: "existing", hostId: host.id } });
-    expect((await settle(refused.job.id)).status).toBe("FAILED");
+    expect((await settleJob(world.t.db, refused.job.id)).status).toBe("FAILED");
     expect((await world.t.db.feedRequest.findUniqueOrThrow({ where: { id: refused.request.id } })).statusReason).toMatch(/was disabled by an admin; choose another host/);
   });
 });

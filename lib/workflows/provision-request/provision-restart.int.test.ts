@@ -31,6 +31,7 @@ import { createTestDatabase, type TestDatabase } from "@/testing/test-database";
 import { createProvisionRequestJob } from "./definition";
 import { PROVISION_REQUEST_KIND } from "./schema";
 import { until } from "@/testing/until";
+import { settleJob } from "@/testing/jobs/settle-job";
 
 const run = promisify(execFile);
 const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
@@ -82,7 +83,7 @@ afterAll(async () => {
 describe("a provisioned feed across a restart of the sandbox cloud and the worker", () => {
   it("the pip.conf handed out before the restart still installs through real pip", async () => {
     const job = await provision(t.db);
-    const done = await settle(t.db, job.id);
+    const done = await settleJob(t.db, job.id);
     expect(done.lastError).toBeNull();
     expect(done.status).toBe("SUCCEEDED");
     const feed = await t.db.feed.findFirstOrThrow({ where: { status: "READY" } });
@@ -140,7 +141,7 @@ describe("a provisioned feed across a restart of the sandbox cloud and the worke
     // A feed degraded for drift is not cleared by the watcher: Repair re-creates the group.
     const admin = await actingUser(t.db, "Dmitri Ivanov");
     const repair = await repairFeed(t.db, admin, feed.id, "corr-restart-repair");
-    expect((await settle(t.db, repair.jobId ?? "")).status).toBe("SUCCEEDED");
+    expect((await settleJob(t.db, repair.jobId ?? "")).status).toBe("SUCCEEDED");
     expect((await t.db.feed.findUniqueOrThrow({ where: { id: feed.id } })).status).toBe("READY");
     expect((await fetch(`${endpoints.nexus}/service/rest/v1/repositories/pypi/group/${group}`, { headers: { authorization: basicAuth("admin", password) } })).status).toBe(200);
 
@@ -185,12 +186,3 @@ async function provision(db: PrismaClient) {
 }
 
 /** Waits on the job's own state (it moves step by step), with a generous deadline only as a backstop. */
-async function settle(db: PrismaClient, jobId: string, timeoutMs = 120_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const job = await db.job.findUniqueOrThrow({ where: { id: jobId } });
-    if (["SUCCEEDED", "FAILED", "CANCELLED"].includes(job.status)) return job;
-    if (Date.now() > deadline) throw new Error(`job ${jobId} still ${job.status} (${job.currentStep})`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}

@@ -17,6 +17,7 @@ import { createSwitchProxiesOfflineJob } from "@/lib/workflows/switch-proxies-of
 import { createSyncFeedPolicyJob } from "./definition";
 import { syncFeedPolicySubject } from "./schema";
 import { until } from "@/testing/until";
+import { settleJob } from "@/testing/jobs/settle-job";
 
 const world = setUpSandboxWorld(
   ({ db, cloud }) => [createProvisionRequestJob({ db, cloud, pollMs: 20 }), createSyncFeedPolicyJob({ db, cloud }), createCheckFeedDriftJob({ db, cloud }), createSwitchProxiesOfflineJob({ db, cloud })],
@@ -30,13 +31,6 @@ function nexusApi(path: string, init: RequestInit = {}): Promise<Response> {
   headers.set("authorization", basicAuth("admin", world.sandbox.nexusAdminPassword));
   if (init.body) headers.set("content-type", "application/json");
   return fetch(`${world.sandbox.endpoints.nexus}/service/rest${path}`, { ...init, headers });
-}
-
-async function settle(jobId: string, timeoutMs = 120_000) {
-  return until(`job ${jobId}`, async () => {
-    const job = await world.t.db.job.findUniqueOrThrow({ where: { id: jobId } });
-    return ["SUCCEEDED", "FAILED", "CANCELLED"].includes(job.status) ? job : undefined;
-  }, timeoutMs);
 }
 
 async function lastSync(feedId: string) {
@@ -77,7 +71,7 @@ describe("one index per feed, allow-lists, blocks and drift, on the sandbox's Ne
     });
     const request = await db.feedRequest.create({ data: { teamId: team.id, submittedByOid: "test", title: payload.title, payload, status: "APPROVED" } });
     const job = await enqueueJob(db, { kind: PROVISION_REQUEST_KIND, subject: `request:${request.id}`, payload: { requestId: request.id, upstreamIds: payload.upstreamIds } });
-    const done = await settle(job.id);
+    const done = await settleJob(world.t.db, job.id);
     expect(done.status, done.lastError ?? "").toBe("SUCCEEDED");
     const feed = await db.feed.findFirstOrThrow({ where: { teamId: team.id, hostId: host.id } });
     expect(feed.status).toBe("READY");
@@ -130,14 +124,14 @@ describe("one index per feed, allow-lists, blocks and drift, on the sandbox's Ne
 
     // Reordering the members goes through a job, and the internal fork of tinyjson now answers first.
     await reorderFeedUpstreams(db, admin, { feedId: feed.id, upstreamIds: [internal.id, pypi.id, condaForge.id] }, "corr-reorder");
-    expect((await settle((await lastSync(feed.id)).id)).status).toBe("SUCCEEDED");
+    expect((await settleJob(world.t.db, (await lastSync(feed.id)).id)).status).toBe("SUCCEEDED");
     expect(await groupMembers("vision-pypi-group")).toEqual(["vision-internal-pypi", "vision-pypi-org-pypi"]);
     expect((await projectPage(index, "tinyjson")).text).toContain("tinyjson-3.1.0");
 
     // Revoking the internal index takes it out of the group.
     const carmen = await actingUser(db, "Carmen Diaz");
     await revokeUpstream(db, carmen, { upstreamId: internal.id, reason: "moved to another host" }, "corr-revoke");
-    expect((await settle((await lastSync(feed.id)).id)).status).toBe("SUCCEEDED");
+    expect((await settleJob(world.t.db, (await lastSync(feed.id)).id)).status).toBe("SUCCEEDED");
     expect(await groupMembers("vision-pypi-group")).toEqual(["vision-pypi-org-pypi"]);
     // Only pypi.org is left, and tinysecret is not on its allow-list.
     expect((await projectPage(index, "tinysecret")).status).toBe(403);
@@ -159,7 +153,7 @@ describe("one index per feed, allow-lists, blocks and drift, on the sandbox's Ne
     expect(await db.auditEvent.count({ where: { action: "feed.flagged", targetId: feed.id, actorOid: "system:check-feed-drift" } })).toBe(1);
 
     const repair = await repairFeed(db, admin, feed.id, "corr-repair");
-    expect((await settle(repair.jobId ?? "")).status).toBe("SUCCEEDED");
+    expect((await settleJob(world.t.db, repair.jobId ?? "")).status).toBe("SUCCEEDED");
     expect((await db.feed.findUniqueOrThrow({ where: { id: feed.id } })).status).toBe("READY");
     expect(await groupMembers("vision-pypi-group")).toEqual(["vision-pypi-org-pypi"]);
     expect((await nexusApi("/v1/routing-rules/vision-pypi-org-pypi-policy")).status).toBe(200);
