@@ -5,16 +5,15 @@
  * and as a team member (sessions seeded straight into the database, cookies sealed with the
  * server's SESSION_SECRET). For one database provider (BENCH_HTTP_PROVIDER: sqlite or
  * postgresql, TEST_POSTGRES_URL for the server) it seeds 1,000 and 100,000 builds
- * (bench/seed-scale.ts) into throwaway databases, serves each in turn and times every case
+ * (bench/seed-scale.ts) into throwaway databases, serves both at once and times every case
  * (first page, each filter, search with and without a match, the next page, the notification
- * count and the other pages a member opens) with the two people and all cases interleaved
- * request by request, so noise from a shared machine falls on every case alike. Reports p50/p95
+ * count and the other pages a member opens) with the two people, all cases and both sizes
+ * interleaved request by request, so noise from a shared machine falls on every case alike. Reports p50/p95
  * per size, the 100k/1k ratio of p95, and the gzip first-load JS per route (measureRouteJs).
  *
  *   tsx --conditions react-server bench/run-module.ts bench/http.ts benchHttp
  *
  * BENCH_HTTP_URLS="1000=<url>,100000=<url>" serves databases seeded before (kept afterwards).
- * One server at a time (the sandbox ports are one set), so sizes run one after the other.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -39,7 +38,7 @@ process.env.SESSION_SECRET = SESSION_SECRET;
 process.env.APP_URL = `http://localhost:${PORT}`;
 
 /**
- * First-load JS of each route: the HTML's `<script src>` chunks, each gzipped (level 9, as a CDN
+ * First-load JS of each route: the HTML's `<script src>` chunks (not `nomodule` ones), each gzipped (level 9, as a CDN
  * would serve it) and summed. Inline scripts (the RSC payload) are left out: they are data.
  */
 export async function measureRouteJs(baseUrl: string, cookie: string, routes: readonly string[]): Promise<Record<string, { scripts: number; gzipBytes: number }>> {
@@ -48,7 +47,9 @@ export async function measureRouteJs(baseUrl: string, cookie: string, routes: re
   for (const route of routes) {
     const res = await fetch(new URL(route, baseUrl), { headers: { cookie }, redirect: "manual" });
     const html = await res.text();
-    const srcs = [...new Set([...html.matchAll(/<script\b[^>]*?\ssrc="([^"]+)"/g)].map((m) => new URL(decodeHtml(m[1] ?? ""), baseUrl).toString()))];
+    // A modern browser skips `nomodule` scripts (Next's legacy polyfills): they are not its JS.
+    const tags = [...html.matchAll(/<script\b[^>]*>/g)].map((m) => m[0]).filter((tag) => !/\snomodule\b/i.test(tag));
+    const srcs = [...new Set(tags.flatMap((tag) => [...tag.matchAll(/\ssrc="([^"]+)"/g)].map((m) => new URL(decodeHtml(m[1] ?? ""), baseUrl).toString())))];
     let gzipBytes = 0;
     for (const src of srcs) {
       let size = sizes.get(src);
@@ -116,17 +117,17 @@ function cases(person: Person, teamId: string, workspaceId: string): [string, st
   ];
 }
 
-async function startServer(databaseUrl: string, dataDir: string): Promise<{ base: string; stop: () => Promise<void> }> {
+async function startServer(databaseUrl: string, dataDir: string, port: number): Promise<{ base: string; stop: () => Promise<void> }> {
   const child: ChildProcess = spawn(process.execPath, [require.resolve("tsx/cli"), "scripts/start.ts"], {
     cwd: root,
     detached: true,
     stdio: ["ignore", "pipe", "pipe"],
-    env: { ...process.env, PORT: String(PORT), DATA_DIR: dataDir, DATABASE_URL: databaseUrl, SESSION_SECRET, APP_URL: `http://localhost:${PORT}`, LOG_LEVEL: "warn", NEXT_TELEMETRY_DISABLED: "1" },
+    env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, DATABASE_URL: databaseUrl, SESSION_SECRET, APP_URL: `http://localhost:${port}`, LOG_LEVEL: "warn", NEXT_TELEMETRY_DISABLED: "1" },
   });
   let log = "";
   child.stdout?.on("data", (d: Buffer) => void (log = (log + d.toString()).slice(-4000)));
   child.stderr?.on("data", (d: Buffer) => void (log = (log + d.toString()).slice(-4000)));
-  const base = `http://127.0.0.1:${PORT}`;
+  const base = `http://127.0.0.1:${port}`;
   const stop = async () => {
     if (child.exitCode === null && child.pid) {
       try {
@@ -166,66 +167,89 @@ async function timeRequest(base: string, url: string, cookie: string): Promise<n
   return ms;
 }
 
-/** Every case of both people, interleaved request by request: RUNS rounds after 3 warm-up rounds. */
-async function measureSize(databaseUrl: string): Promise<{ times: Map<string, number[]>; js?: Record<string, { scripts: number; gzipBytes: number }> }> {
-  const seedDb = createDb(databaseUrl);
-  const { people, teamId, workspaceId } = await seedPeople(seedDb).finally(() => seedDb.$disconnect());
-  const dataDir = mkdtempSync(path.join(tmpdir(), "feedgate-bench-http-"));
-  const server = await startServer(databaseUrl, dataDir);
-  try {
-    const plan = people.flatMap((p) => cases(p, teamId, workspaceId).map(([name, url]) => ({ key: `${p.label} ${name}`, url, cookie: p.cookie })));
-    const times = new Map<string, number[]>(plan.map((c) => [c.key, []]));
-    for (let round = 0; round < RUNS + 3; round++) {
-      for (const c of round % 2 ? [...plan].reverse() : plan) {
-        const ms = await timeRequest(server.base, c.url, c.cookie);
-        if (round >= 3) times.get(c.key)?.push(ms);
-      }
-    }
-    const member = people.find((p) => p.label === "member");
-    const js = member ? await measureRouteJs(server.base, member.cookie, ["/signin", "/builds", "/requests", "/feeds"]) : undefined;
-    return { times, js };
-  } finally {
-    await server.stop();
-    rmSync(dataDir, { recursive: true, force: true });
-  }
+interface Served {
+  size: number;
+  base: string;
+  people: Person[];
+  teamId: string;
+  workspaceId: string;
+  stop: () => Promise<void>;
+  cleanup: () => Promise<void>;
 }
 
+/** One size's database (seeded here, or given), its two people, and its own server: size i on PORT + 20·i, so the sandbox ports (+2..+7) never meet. */
+async function serveSize(size: number, index: number, provider: "sqlite" | "postgresql", given: string | undefined): Promise<Served> {
+  let url = given;
+  let drop = async () => {};
+  if (!url) {
+    const db = await createThrowawayDatabase(provider, process.env.TEST_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/test");
+    await db.db.$disconnect();
+    url = db.url;
+    drop = () => db.drop();
+    await seedScale(url, { builds: size, logMb: 0 });
+  }
+  const seedDb = createDb(url);
+  const { people, teamId, workspaceId } = await seedPeople(seedDb).finally(() => seedDb.$disconnect());
+  const dataDir = mkdtempSync(path.join(tmpdir(), "feedgate-bench-http-"));
+  const server = await startServer(url, dataDir, PORT + 20 * index);
+  return { size, base: server.base, people, teamId, workspaceId, stop: server.stop, cleanup: async () => {
+    rmSync(dataDir, { recursive: true, force: true });
+    await drop();
+  } };
+}
+
+/**
+ * Both sizes served at once, and every case of both people timed against each in turn, request
+ * by request (1k, then 100k, then the next case; the order flips each round): RUNS rounds after
+ * 3 warm-up rounds, so a busy moment of the machine falls on both sizes alike.
+ */
 export async function benchHttp(): Promise<Figures> {
   const provider = process.env.BENCH_HTTP_PROVIDER === "postgresql" ? "postgresql" : "sqlite";
   const given = new Map((process.env.BENCH_HTTP_URLS ?? "").split(",").filter(Boolean).map((kv) => [Number(kv.slice(0, kv.indexOf("="))), kv.slice(kv.indexOf("=") + 1)]));
-  const bySize = new Map<number, Map<string, number[]>>();
-  let js: Record<string, { scripts: number; gzipBytes: number }> | undefined;
-  for (const size of SIZES) {
-    const url = given.get(size);
-    if (url) {
-      const r = await measureSize(url);
-      bySize.set(size, r.times);
-      js ??= r.js;
-      continue;
+  const served: Served[] = [];
+  try {
+    // One after the other: the first start may run `next build`, which the second then reuses.
+    for (const [i, size] of SIZES.entries()) served.push(await serveSize(size, i, provider, given.get(size)));
+    const plan = (served[0]?.people ?? []).flatMap((person, p) =>
+      cases(person, "", "").map(([name], c) => ({
+        key: `${person.label} ${name}`,
+        targets: served.map((s) => {
+          const who = s.people[p];
+          const url = who ? cases(who, s.teamId, s.workspaceId)[c]?.[1] : undefined;
+          if (!who || !url) throw new Error("the sizes seeded different people or cases");
+          return { size: s.size, base: s.base, url, cookie: who.cookie };
+        }),
+      })),
+    );
+    const times = new Map<string, number[]>(plan.flatMap((c) => SIZES.map((size) => [`${size} ${c.key}`, [] as number[]] as const)));
+    for (let round = 0; round < RUNS + 3; round++) {
+      for (const c of round % 2 ? [...plan].reverse() : plan) {
+        for (const t of round % 2 ? [...c.targets].reverse() : c.targets) {
+          const ms = await timeRequest(t.base, t.url, t.cookie);
+          if (round >= 3) times.get(`${t.size} ${c.key}`)?.push(ms);
+        }
+      }
     }
-    const db = await createThrowawayDatabase(provider, process.env.TEST_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/test");
-    try {
-      await db.db.$disconnect();
-      await seedScale(db.url, { builds: size, logMb: 0 });
-      const r = await measureSize(db.url);
-      bySize.set(size, r.times);
-      js ??= r.js;
-    } finally {
-      await db.drop();
+    const largest = served[served.length - 1];
+    const cookieOf = (label: Person["label"]) => largest?.people.find((p) => p.label === label)?.cookie ?? "";
+    const js = largest
+      ? { ...(await measureRouteJs(largest.base, cookieOf("member"), ["/signin", "/builds", "/requests", "/requests/new", "/feeds"])), ...(await measureRouteJs(largest.base, cookieOf("admin"), ["/admin/teams", "/admin/workspaces", "/admin/feed-hosts"])) }
+      : {};
+    const figures: Figures = {};
+    const [small, large] = SIZES;
+    for (const c of plan) {
+      const a = stats(times.get(`${small} ${c.key}`) ?? []);
+      const b = stats(times.get(`${large} ${c.key}`) ?? []);
+      figures[`${c.key} p50/p95 1k`] = `${a.p50}/${a.p95}`;
+      figures[`${c.key} p50/p95 100k`] = `${b.p50}/${b.p95}`;
+      figures[`${c.key} p95 ratio`] = round(b.p95 / a.p95, 100);
     }
+    for (const [route, r] of Object.entries(js)) figures[`first-load JS gzip ${route}`] = `${(r.gzipBytes / 1024).toFixed(1)} KiB (${r.scripts} scripts)`;
+    return figures;
+  } finally {
+    for (const s of served) await s.stop();
+    for (const s of served) await s.cleanup();
   }
-  const figures: Figures = {};
-  const small = bySize.get(SIZES[0] ?? 0);
-  const large = bySize.get(SIZES[1] ?? 0);
-  for (const [key, values] of large ?? []) {
-    const a = stats(small?.get(key) ?? []);
-    const b = stats(values);
-    figures[`${key} p50/p95 1k`] = `${a.p50}/${a.p95}`;
-    figures[`${key} p50/p95 100k`] = `${b.p50}/${b.p95}`;
-    figures[`${key} p95 ratio`] = round(b.p95 / a.p95, 100);
-  }
-  for (const [route, r] of Object.entries(js ?? {})) figures[`first-load JS gzip ${route}`] = `${(r.gzipBytes / 1024).toFixed(1)} KiB (${r.scripts} scripts)`;
-  return figures;
 }
 
 function stats(values: number[]): { p50: number; p95: number } {

@@ -107,7 +107,7 @@ for (const provider of testProviders()) {
       expect(percentile([], 0.5)).toBeNull();
     });
 
-    it("keeps the day counts equal to the builds through inserts, status moves, re-dating and deletes, and the trend follows them", async () => {
+    it("keeps the day and name counts equal to the builds through inserts, status moves, re-dating, renames and deletes, and the trend follows them", async () => {
       // What BuildDayCount must hold: the builds grouped by day, team, workspace and status.
       const expected = async () => {
         const rows = await t.db.environmentBuild.findMany({ select: { queuedAt: true, teamId: true, workspaceId: true, status: true } });
@@ -119,7 +119,15 @@ for (const provider of testProviders()) {
         return [...counts].sort();
       };
       const actual = async () => (await t.db.buildDayCount.findMany()).filter((c) => c.n !== 0).map((c) => [`${c.day}|${c.teamId}|${c.workspaceId}|${c.status}`, c.n] as [string, number]).sort();
+      // And BuildNameCount: the builds grouped by name and team.
+      const expectedNames = async () => {
+        const counts = new Map<string, number>();
+        for (const b of await t.db.environmentBuild.findMany({ select: { environmentName: true, teamId: true } })) counts.set(`${b.environmentName}|${b.teamId}`, (counts.get(`${b.environmentName}|${b.teamId}`) ?? 0) + 1);
+        return [...counts].sort();
+      };
+      const actualNames = async () => (await t.db.buildNameCount.findMany()).filter((c) => c.n !== 0).map((c) => [`${c.name}|${c.teamId}`, c.n] as [string, number]).sort();
       expect(await actual()).toEqual(await expected());
+      expect(await actualNames()).toEqual(await expectedNames());
 
       const fleet = await seedFleet(t.db, { count: 40, teamIds: [teams.vision], workspacesPerTeam: 1, environmentsPerWorkspace: 2, days: 3, now: NOW, prefix: "daycount" });
       const env = fleet.environments[0];
@@ -130,10 +138,13 @@ for (const provider of testProviders()) {
       await t.db.environmentBuild.update({ where: { id: one.id }, data: { status: "SUCCEEDED", durationMs: 1000, finishedAt: NOW } });
       await t.db.environmentBuild.updateMany({ where: { environmentName: env.name, status: "FAILED" }, data: { status: "CANCELLED" } });
       await t.db.environmentBuild.update({ where: { id: one.id }, data: { queuedAt: new Date(NOW.getTime() - 2 * DAY) } });
+      await t.db.environmentBuild.updateMany({ where: { environmentName: env.name, status: "CANCELLED" }, data: { environmentName: "daycount-renamed" } });
       expect(await actual()).toEqual(await expected());
+      expect(await actualNames()).toEqual(await expectedNames());
       await t.db.environmentBuild.deleteMany({ where: { environmentId: fleet.environments[1]?.id } });
       await t.db.environmentBuild.delete({ where: { id: one.id } });
       expect(await actual()).toEqual(await expected());
+      expect(await actualNames()).toEqual(await expectedNames());
 
       // The trend, read from the day counts, against the builds themselves, per person and filter.
       const from = new Date(NOW.getTime() - 9 * DAY).toISOString().slice(0, 10);

@@ -1,12 +1,11 @@
 import "server-only";
 import { Prisma } from "@/generated/prisma/client";
 import type { ActingUser } from "@/lib/auth/acting-user";
-import { requireRole, teamScope } from "@/lib/auth/require-role";
+import { isAdmin, requireRole, teamScope } from "@/lib/auth/require-role";
 import type { PrismaClient } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import { encodeCursor, parseCursor, type BuildFilters } from "./build-filters";
-import { scopeSql } from "./build-scope-sql";
-import { isPostgresClient, searchEnvironmentNames } from "./search-names";
+import { searchEnvironmentNames } from "./search-names";
 
 export const buildSummarySelect = {
   id: true,
@@ -68,16 +67,15 @@ export async function resolveBuildSearch(db: PrismaClient, filters: Partial<Buil
 const MANY_MATCHES = 2000;
 
 /**
- * Whether the user's builds with these names are fewer than MANY_MATCHES: a bounded count on the
- * (environmentName, …, teamId) index (see scopeSql). SQL, because Prisma's count with `take` orders its
- * subquery by id, which reads and sorts every match before the limit.
+ * Whether the user's builds with these names are fewer than MANY_MATCHES, from BuildNameCount
+ * (per name and team, kept by triggers): a sum over at most names × teams rows, where counting
+ * the builds themselves read more of them the larger the fleet.
  */
 async function isRare(db: PrismaClient, actor: ActingUser, names: string[]): Promise<boolean> {
   if (names.length === 0) return true;
-  const scope = scopeSql(actor, {}, names, await isPostgresClient(db));
-  const [row] = await db.$queryRaw<{ n: number | bigint }[]>(
-    Prisma.sql`SELECT COUNT(*) AS "n" FROM (SELECT 1 FROM "EnvironmentBuild" WHERE ${Prisma.join(scope, " AND ")} LIMIT ${MANY_MATCHES}) AS "matches"`,
-  );
+  if (!isAdmin(actor) && actor.teamIds.length === 0) return true;
+  const teams = isAdmin(actor) ? Prisma.empty : Prisma.sql` AND "teamId" IN (${Prisma.join([...actor.teamIds])})`;
+  const [row] = await db.$queryRaw<{ n: number | bigint | null }[]>(Prisma.sql`SELECT SUM("n") AS "n" FROM "BuildNameCount" WHERE "name" IN (${Prisma.join(names)})${teams}`);
   return Number(row?.n ?? 0) < MANY_MATCHES;
 }
 
