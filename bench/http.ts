@@ -122,7 +122,8 @@ async function startServer(databaseUrl: string, dataDir: string, port: number): 
     cwd: root,
     detached: true,
     stdio: ["ignore", "pipe", "pipe"],
-    env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, DATABASE_URL: databaseUrl, SESSION_SECRET, APP_URL: `http://localhost:${port}`, LOG_LEVEL: "warn", NEXT_TELEMETRY_DISABLED: "1" },
+    // Only the first server may build: the others serve what it built (see scripts/start.ts).
+    env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, DATABASE_URL: databaseUrl, SESSION_SECRET, APP_URL: `http://localhost:${port}`, LOG_LEVEL: "warn", NEXT_TELEMETRY_DISABLED: "1", ...(port === PORT ? {} : { FEEDGATE_REUSE_BUILD: "1" }) },
   });
   let log = "";
   child.stdout?.on("data", (d: Buffer) => void (log = (log + d.toString()).slice(-4000)));

@@ -30,6 +30,28 @@ test("every navigation entry opens its page and marks itself current", async ({ 
   }
 });
 
+test("no page logs a console error or throws", async ({ page }) => {
+  const problems: string[] = [];
+  page.on("console", (m) => {
+    if (m.type() === "error") problems.push(`${page.url()} console.${m.type()}: ${m.text()}`);
+  });
+  page.on("pageerror", (e) => problems.push(`${page.url()} threw: ${e.message}`));
+  page.on("response", (r) => {
+    if (r.status() >= 400) problems.push(`${page.url()} loaded ${r.url()}: HTTP ${r.status()}`);
+  });
+  const build = await page.request.get("/api/v1/builds?limit=1").then((r) => r.json() as Promise<{ builds?: { id: string }[] }>);
+  const routes = ["/", "/requests", "/requests/new", "/feeds", "/approvals", "/builds", "/builds/deployments", "/admin", "/admin/teams", "/admin/workspaces", "/admin/feed-hosts", "/admin/registries"];
+  if (build.builds?.[0]) routes.push(`/builds/${build.builds[0].id}`);
+  for (const route of routes) {
+    await page.goto(route);
+    await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
+    // Every streamed part has arrived when no skeleton is left.
+    await expect(page.locator('[aria-busy="true"]')).toHaveCount(0, { timeout: 30_000 });
+    await page.waitForLoadState("load");
+  }
+  expect(problems).toEqual([]);
+});
+
 test("health answers ok", async ({ request }) => {
   const res = await request.get("/api/health");
   expect(res.status()).toBe(200);

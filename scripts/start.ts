@@ -82,6 +82,9 @@ function buildIfStale(next: string, childEnv: NodeJS.ProcessEnv) {
   // NEXT_DIST_DIR: next.config.js's distDir, for a build beside the usual .next.
   const distDir = process.env.NEXT_DIST_DIR || ".next";
   const marker = path.join(distDir, "feedgate-source-hash");
+  // FEEDGATE_REUSE_BUILD=1 serves an existing build as it is: a second server beside a running
+  // one (bench/http.ts) must not rebuild the directory the first one serves from.
+  if (process.env.FEEDGATE_REUSE_BUILD === "1" && existsSync(path.join(distDir, "BUILD_ID"))) return;
   const hash = sourceHash();
   if (existsSync(path.join(distDir, "BUILD_ID")) && existsSync(marker) && readFileSync(marker, "utf8") === hash) return;
   step("building the portal (first start, or sources changed)");
