@@ -163,7 +163,7 @@ export function RequestTimeline({ initial, initialEvents, canAct }: { initial: T
             {snapshot.builds.map((b) => (
               <li key={b.id} className="px-4 py-3 text-sm">
                 <div className="flex flex-wrap items-center justify-between gap-2">
-                  <Link href={`/builds/${b.id}`} className="font-medium text-sky-800 underline">
+                  <Link href={`/builds/${b.id}`} prefetch={false} className="font-medium text-sky-800 underline">
                     {b.environment} (attempt {b.attempt})
                   </Link>
                   <span>{b.status}</span>

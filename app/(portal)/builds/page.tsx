@@ -138,7 +138,7 @@ async function BuildsTable({ dashboard, filters }: { dashboard: Promise<BuildDas
               {page.builds.map((b) => (
                 <tr key={b.id} className="hover:bg-slate-50">
                   <td className="px-4 py-2 font-medium">
-                    <Link href={`/builds/${b.id}`} className="text-sky-800 underline-offset-2 hover:underline">{b.environmentName}</Link>
+                    <Link href={`/builds/${b.id}`} prefetch={false} className="text-sky-800 underline-offset-2 hover:underline">{b.environmentName}</Link>
                     {b.attempt > 1 ? <span className="ml-1 text-xs text-slate-500">attempt {b.attempt}</span> : null}
                   </td>
                   <td className="px-4 py-2"><BuildStatusBadge status={b.status} /></td>

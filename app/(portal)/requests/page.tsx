@@ -64,7 +64,7 @@ async function RequestList({ user, newButton }: { user: ActingUser; newButton: R
               {requests.map((r) => (
                 <tr key={r.id} className="border-t border-slate-100 hover:bg-slate-50">
                   <td className="px-6 py-3">
-                    <Link href={r.status === "DRAFT" ? `/requests/new?draft=${r.id}` : `/requests/${r.id}`} className="font-medium text-sky-800 underline-offset-2 hover:underline">
+                    <Link href={r.status === "DRAFT" ? `/requests/new?draft=${r.id}` : `/requests/${r.id}`} prefetch={false} className="font-medium text-sky-800 underline-offset-2 hover:underline">
                       {r.title}
                     </Link>
                     {r.statusReason ? <p className="mt-0.5 max-w-md truncate text-xs text-slate-600">{r.statusReason}</p> : null}

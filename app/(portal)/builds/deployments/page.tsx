@@ -44,7 +44,7 @@ export default async function DeploymentsPage() {
                   {d.request ? (
                     <>
                       {" · "}
-                      <Link href={`/requests/${d.request.id}`} className="text-sky-800 underline">{d.request.title}</Link> ({d.request.teamName})
+                      <Link href={`/requests/${d.request.id}`} prefetch={false} className="text-sky-800 underline">{d.request.title}</Link> ({d.request.teamName})
                     </>
                   ) : null}
                 </p>
