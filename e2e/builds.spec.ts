@@ -101,6 +101,19 @@ test("a running sandbox build's log lines appear live in the viewer", async ({ p
   await expect(page.getByText(/loaded lines match “succeeded”/)).toBeVisible();
   await expectAccessible(page, "build detail");
   await page.screenshot({ path: `${ARTIFACTS}/builds-live-tail-done.png`, fullPage: true });
+
+  // Once the job has recorded the success, the page shows what the build installed and offers rebuilds.
+  const lockHeading = page.getByRole("heading", { level: 2, name: "Installed packages (lock)" });
+  await expect.poll(async () => {
+    await page.reload();
+    return lockHeading.count();
+  }, { timeout: 60_000 }).toBe(1);
+  await page.getByText(/^pip: \d+ packages?$/).click();
+  await expect(page.getByLabel("pip lock", { exact: true })).toContainText("tinyml==0.3.0");
+  await expect(page.getByRole("button", { name: "Copy the pip lock" })).toBeVisible();
+  await expect(page.getByRole("button", { name: "Rebuild exactly" })).toBeEnabled();
+  await expect(page.getByRole("button", { name: "Rebuild fresh" })).toBeEnabled();
+  await expectAccessible(page, "build detail with its lock");
 });
 
 test("a failed build shows its failure class and guidance, and Retry starts a new attempt", async ({ page }) => {

@@ -7,6 +7,7 @@ import { DEMO_TENANT_ID } from "@/prisma/demo-data";
 import { AmlState, type AmlSnapshot, type ImageBuild } from "./aml/aml-state";
 import { datastoreContainer, registerAmlRoutes } from "./aml/aml-service";
 import { createDataPlaneRouter } from "./aml/data-plane";
+import { RegistryState, registerRegistryRoutes, seedRegistries, type RegistrySnapshot } from "./aml/registries";
 import { isUnauthenticatedArmPath, registerArmDirectoryRoutes } from "./arm/arm-metadata";
 import { registerArmRoutes } from "./arm/arm-service";
 import { armPreflight } from "./arm/preflight";
@@ -85,6 +86,8 @@ export type RunningSandbox = {
   pace: SandboxPace;
   /** The sandbox's Entra: its service principal, managed identity and token signing (tests issue odd tokens with it). */
   identity: IdentityService;
+  /** Azure ML registries: their assets, publish operations and the publish call counter (sandbox/aml/registries.ts). */
+  registries: RegistryState;
   /** Resolves when every deployment and image build started so far has settled (hanging builds excluded). */
   close: () => Promise<void>;
 };
@@ -112,6 +115,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     const aml = new AmlState();
     if (snapshot?.arm) arm.restore(snapshot.arm);
     const interruptedBuilds = snapshot?.aml ? aml.restore(snapshot.aml) : [];
+    const registries = new RegistryState();
+    registries.restore(snapshot?.registries);
+    seedRegistries(registries, FEEDGATE_SUBSCRIPTION_ID);
     // Set once the servers are up; requests that change state schedule a snapshot.
     const persisted: { writer?: SnapshotWriter } = {};
     const endpointsRef: { dataPlane: string; nexusPort: number; artifactsPort: number } = { dataPlane: "", nexusPort: 0, artifactsPort: 0 };
@@ -131,6 +137,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     const armRouter = new Router();
     identity.register(armRouter);
     registerAmlRoutes(armRouter, { arm, aml, defaultPageSize: () => options.pageSize ?? 20 });
+    registerRegistryRoutes(armRouter, { arm, aml, registries, stepMs: () => pace.armStepMs });
     registerArmDirectoryRoutes(armRouter, { state: arm, tenantId: DEMO_TENANT_ID, defaultSubscriptionId: FEEDGATE_SUBSCRIPTION_ID, loginEndpoint: () => options.loginEndpoint });
     registerArmRoutes(armRouter, engine);
     const armAuthorize = (req: SandboxRequest): SandboxResponse | undefined => {
@@ -256,6 +263,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
           secrets: { nexusAdminPassword: nexusPassword, artifactsPat },
           arm: arm.toSnapshot(),
           aml: aml.toSnapshot(),
+          registries: registries.toSnapshot(),
           nexus: nexus.state,
           artifacts: artifacts.state,
           keyVault: { ...keyVault.state, port: keyVaultServer.port },
@@ -278,6 +286,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
       faults,
       pace,
       identity,
+      registries,
       close: async () => {
         if (closed) return;
         closed = true;
@@ -299,6 +308,7 @@ type SandboxSnapshot = {
   secrets: { nexusAdminPassword: string; artifactsPat: string };
   arm?: ArmSnapshot;
   aml?: AmlSnapshot;
+  registries?: RegistrySnapshot;
   nexus?: Partial<NexusState>;
   artifacts?: Partial<ArtifactsState>;
   keyVault?: Partial<KeyVaultState> & { port?: number };

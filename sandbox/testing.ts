@@ -8,6 +8,7 @@ import { DeploymentsClient } from "@azure/arm-resourcesdeployments";
 import { ClientSecretCredential, type AccessToken, type TokenCredential } from "@azure/identity";
 import type { FaultRuleInput } from "./core/faults";
 import type { RecordedRequest } from "./core/recorder";
+import type { InstalledPackages } from "./aml/image-build";
 import { type RunningSandbox, type SandboxOptions, startSandbox } from "./main";
 
 /**
@@ -113,6 +114,19 @@ export async function listRecordedRequests(baseUrl: string, filter: RequestFilte
   if (!res.ok) throw new Error(`GET ${url.toString()} -> ${res.status}`);
   const body = (await res.json()) as { value: RecordedRequest[] };
   return body.value;
+}
+
+/**
+ * What the sandbox's simulated image build installed (its own record, not its log), by the build's
+ * status location (`…/imageBuilds/{id}`, as EnvironmentBuild.statusLocation keeps it).
+ */
+export async function getInstalledPackages(sandbox: SandboxLike, statusLocation: string): Promise<InstalledPackages | null> {
+  const id = /\/imageBuilds\/([^/?]+)/.exec(statusLocation)?.[1];
+  if (!id) throw new Error(`Not an image build status location: ${statusLocation}`);
+  const res = await fetch(new URL(`/sandbox/imageBuilds/${encodeURIComponent(id)}/installed`, sandbox.endpoints.amlDataPlane), { headers: await sandboxAuthHeader(sandbox) });
+  if (!res.ok) throw new Error(`GET installed packages of image build ${id} -> ${res.status}`);
+  const body = (await res.json()) as { installed: InstalledPackages | null };
+  return body.installed;
 }
 
 export async function addFault(baseUrl: string, rule: FaultRuleInput): Promise<string> {

@@ -7,6 +7,7 @@ const SECTIONS = [
   { href: "/admin", label: "Settings and audit" },
   { href: "/admin/teams", label: "Teams" },
   { href: "/admin/workspaces", label: "Workspaces" },
+  { href: "/admin/registries", label: "Registries" },
   { href: "/admin/feed-hosts", label: "Feed hosts" },
 ] as const;
 

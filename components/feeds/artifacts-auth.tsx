@@ -1,4 +1,4 @@
-import { CopyButton } from "@/components/feeds/copy-button";
+import { CopyButton } from "@/components/ui/copy-button";
 import type { ArtifactsAuthHint } from "@/lib/feeds/artifacts-auth";
 
 /** How people give pip their own PAT for an Azure Artifacts feed; pip.conf itself stays credential-free. */

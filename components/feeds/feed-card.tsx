@@ -1,5 +1,5 @@
 import { ArtifactsAuth } from "@/components/feeds/artifacts-auth";
-import { CopyButton } from "@/components/feeds/copy-button";
+import { CopyButton } from "@/components/ui/copy-button";
 import { EffectivePolicy } from "@/components/feeds/effective-policy";
 import { RepairFeedButton } from "@/components/feeds/repair-feed-button";
 import { FEED_CONFIG_FILE_INFO, FEED_CONFIG_FILES, VERIFY_STEPS } from "@/lib/feeds/feed-config-files";

@@ -1,4 +1,4 @@
-import { CopyButton } from "@/components/feeds/copy-button";
+import { CopyButton } from "@/components/ui/copy-button";
 import type { TeamlessGuidance } from "@/lib/teams/teamless-guidance";
 
 /** Shown above every page to a signed-in person who is in no team yet: never an empty portal. */

@@ -18,6 +18,7 @@ export const AUDIT_ACTIONS = [
   "job.cancelled",
   "job.retried",
   "build.retried",
+  "build.rebuilt",
   "feed.flagged",
   "feed.recovered",
   "feed.upstreams_reordered",
@@ -39,5 +40,10 @@ export const AUDIT_ACTIONS = [
   "workspace.registered",
   "workspace.missing",
   "workspace.found_again",
+  "registry.registered",
+  "registry.teams_changed",
+  "environment.publish_requested",
+  "environment.published",
+  "environment.publish_failed",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

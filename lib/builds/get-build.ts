@@ -7,6 +7,7 @@ import type { PrismaClient } from "@/lib/db/client";
 import { BUILD_PHASES, environmentPackagesSchema, feedRepositorySchema, phaseTimingsSchema, readJsonColumn, readJsonList, type BuildPhase, type PhaseTimings } from "@/lib/db/json-columns";
 import { NotFoundError } from "@/lib/errors";
 import { environmentSpecSchema, feedClientSchema, renderDockerfile } from "@/lib/feed-config/render";
+import { diffBuildLocks, type BuildLock, type LockDiff } from "./build-lock";
 import { guidanceFor } from "./classify-build-failure";
 import { buildSummarySelect, type BuildSummary } from "./list-builds";
 
@@ -41,7 +42,9 @@ export interface BuildDetail extends BuildSummary {
   /** Re-rendered from the environment and its feed exactly as the build job renders it; null if the stored spec no longer renders. */
   dockerfile: string | null;
   /** The last successful build of the same environment in the same workspace before this one. */
-  baseline: { id: string; queuedAt: Date; environmentVersion: string; dockerfileDiff: DiffPart[]; packageDiff: DiffPart[] } | null;
+  baseline: { id: string; queuedAt: Date; environmentVersion: string; dockerfileDiff: DiffPart[]; packageDiff: DiffPart[]; lockDiff: LockDiff | null } | null;
+  /** What the build installed, from its own log; null until it succeeded (or for a build Feedgate did not see). */
+  lock: BuildLock | null;
 }
 
 /** The build if the user's teams own it (any for Admins); 404 otherwise, the same as a build that does not exist. */
@@ -61,6 +64,7 @@ export async function getBuild(db: PrismaClient, actor: ActingUser, buildId: str
       phaseTimings: true,
       pipIndexUrl: true,
       condaChannelUrls: true,
+      lock: { select: { pip: true, conda: true } },
       environment: {
         select: {
           version: true,
@@ -82,8 +86,9 @@ export async function getBuild(db: PrismaClient, actor: ActingUser, buildId: str
   const baseline = await db.environmentBuild.findFirst({
     where: { workspaceId: summary.workspaceId, environmentName: summary.environmentName, status: "SUCCEEDED", id: { not: summary.id }, queuedAt: { lte: summary.queuedAt } },
     orderBy: [{ queuedAt: "desc" }, { id: "desc" }],
-    select: { id: true, queuedAt: true, pipIndexUrl: true, condaChannelUrls: true, environment: { select: { version: true, baseImage: true, packages: true } } },
+    select: { id: true, queuedAt: true, pipIndexUrl: true, condaChannelUrls: true, lock: { select: { pip: true, conda: true } }, environment: { select: { version: true, baseImage: true, packages: true } } },
   });
+  const lock = readLock(row.lock);
   let baselineDetail: BuildDetail["baseline"] = null;
   if (baseline) {
     const baselineIndex = baseline.pipIndexUrl ? { pipIndexUrl: baseline.pipIndexUrl, condaChannelUrls: readJsonList(z.string(), baseline.condaChannelUrls) } : {};
@@ -94,6 +99,7 @@ export async function getBuild(db: PrismaClient, actor: ActingUser, buildId: str
       environmentVersion: baseline.environment.version,
       dockerfileDiff: toParts(renderSafely(before) ?? "", dockerfile ?? ""),
       packageDiff: toParts(packageList(before), packageList(sources)),
+      lockDiff: lockDiffOf(readLock(baseline.lock), lock),
     };
   }
   return {
@@ -108,6 +114,7 @@ export async function getBuild(db: PrismaClient, actor: ActingUser, buildId: str
     sources,
     dockerfile,
     baseline: baselineDetail,
+    lock,
   };
 }
 
@@ -151,6 +158,21 @@ function renderSafely(s: EffectiveSources): string | null {
 
 function packageList(s: EffectiveSources): string {
   return [`base image: ${s.baseImage}`, ...s.conda.map((c) => `conda: ${c}`), ...s.pip.map((p) => `pip: ${p}`), ""].join("\n");
+}
+
+function readLock(row: { pip: string; conda: string } | null): BuildLock | null {
+  const lines = (text: string) => text.split("\n").filter(Boolean);
+  return row ? { pip: lines(row.pip), conda: lines(row.conda) } : null;
+}
+
+function lockDiffOf(before: BuildLock | null, after: BuildLock | null): LockDiff | null {
+  if (!before || !after) return null;
+  try {
+    return diffBuildLocks(before, after);
+  } catch {
+    // Locks are checked when recorded; a row edited by hand since is shown without a diff.
+    return null;
+  }
 }
 
 function toParts(before: string, after: string): DiffPart[] {

@@ -7,6 +7,7 @@
 import type { TokenCredential } from "@azure/core-auth";
 import { AzureMachineLearningWorkspaces, type Workspace, type WorkspaceConnectionPropertiesV2BasicResource } from "@azure/arm-machinelearning";
 import { StorageSharedKeyCredential, BlobServiceClient } from "@azure/storage-blob";
+import { createAmlRegistryOperations, type AmlRegistryOperations } from "./aml-registries";
 import type { ReadOptions } from "./arm";
 import { CloudError, describeFetchError, isTransientStatus, parseRetryAfter } from "./cloud-error";
 
@@ -56,7 +57,8 @@ export interface ImageDetails {
 
 export type ImageBuildState = "Queued" | "GettingOrProvisioningACR" | "Running" | "Succeeded" | "Failed" | "Canceled" | string;
 
-export interface AmlClient {
+/** Registries (publish, registry versions) are raw REST through the same client: ./aml-registries.ts. */
+export interface AmlClient extends AmlRegistryOperations {
   getWorkspace(ref: WorkspaceRef): Promise<WorkspaceFacts>;
   /** Every workspace of the subscription, or of one resource group (all pages). */
   listWorkspaces(options?: { resourceGroup?: string }): Promise<DiscoveredWorkspace[]>;
@@ -200,6 +202,7 @@ export function createAmlClient(options: AmlOptions): AmlClient {
       return { status: body.status ?? "Queued", logUrl: body.logUrl, retryAfterMs: parseRetryAfter(res.headers.get("retry-after")) };
     },
     readBuildLog: (logUrl, fromByte) => readLogFrom(doFetch, logUrl, fromByte),
+    ...createAmlRegistryOperations(aml, options),
   };
   return client;
 }

@@ -162,10 +162,12 @@ describe("generated valid entries", () => {
         const lines = splitAnyLineBreak(dockerfile);
         // Sections, each ending in a blank line: header (comment, FROM); conda channels (comment, RUN,
         // remove defaults, one append per channel); pip index (comment, RUN, trusted-host for http);
-        // then COPY and RUN for conda.yml and for requirements.txt when there are entries.
+        // then COPY and RUN for conda.yml and for requirements.txt when there are entries; then the
+        // lock layers (comment, pip freeze, conda list when there are conda entries).
         const condaChannelLines = feed.condaChannelUrls.length ? 3 + feed.condaChannelUrls.length + 1 : 0;
         const pipConfigLines = feed.pipIndexUrl.startsWith("http://") ? 4 : 3;
-        expect(lines).toHaveLength(3 + condaChannelLines + pipConfigLines + (conda.length ? 3 : 0) + (pip.length ? 3 : 0));
+        const lockLines = 3 + (conda.length ? 1 : 0);
+        expect(lines).toHaveLength(3 + condaChannelLines + pipConfigLines + (conda.length ? 3 : 0) + (pip.length ? 3 : 0) + lockLines);
         expect(lines[1]).toBe(`FROM ${baseImage}`);
         expect(lines.filter((l) => l.startsWith("FROM "))).toHaveLength(1);
         expect(lines.filter((l) => l === "COPY requirements.txt /tmp/feedgate/requirements.txt")).toHaveLength(pip.length ? 1 : 0);

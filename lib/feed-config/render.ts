@@ -11,6 +11,7 @@ import { condaSpecSchema, pipRequirementSchema } from "@/lib/validation/package-
 import { hasLineBreakOrControl, printable, SINGLE_LINE_MESSAGE } from "@/lib/validation/single-line-text";
 import { feedUrlSchema } from "@/lib/validation/urls";
 import { BASE_IMAGE_IDS } from "@/lib/validation/base-images";
+import { lockBeginMarker, lockEndMarker, type LockKind } from "./build-lock-markers";
 
 export const feedClientSchema = z.object({
   /** PEP 503 simple index, e.g. https://nexus:8443/repository/vision-pypi/simple/ */
@@ -145,7 +146,22 @@ export function renderDockerfile(spec: EnvironmentSpec, feed: FeedClient): strin
   if (s.pip.length) {
     lines.push("COPY requirements.txt /tmp/feedgate/requirements.txt", "RUN pip install --no-cache-dir -r /tmp/feedgate/requirements.txt", "");
   }
+  lines.push(...lockLayers(s.conda.length > 0));
   return lines.join("\n");
+}
+
+/**
+ * The last layers print what was installed, between fixed markers, so the build's own log says
+ * what it resolved (lib/builds/build-lock reads it back as the build's lock). Constant text only.
+ */
+function lockLayers(usesConda: boolean): string[] {
+  const layer = (kind: LockKind, command: string) => `RUN echo '${lockBeginMarker(kind)}' && ${command} && echo '${lockEndMarker(kind)}'`;
+  return [
+    "# Record what was installed (Feedgate reads this back from the build log as the build's lock)",
+    layer("pip", "pip freeze"),
+    ...(usesConda ? [layer("conda", "conda list --explicit")] : []),
+    "",
+  ];
 }
 
 /**

@@ -14,6 +14,12 @@ export interface EnqueueJobInput {
   payload: JsonValue;
   /** Not before this time; now when omitted. */
   runAfter?: Date;
+  /**
+   * Steps already done, as Job.checkpoints holds them (`{ [step]: { done: true, data } }`): the job
+   * starts at its first step not done and its steps read these results. For a job that continues
+   * the work of an earlier one of the same subject (a rebuild reuses its provisioning's results).
+   */
+  doneSteps?: Record<string, { done: true; data: JsonValue }>;
 }
 
 /**
@@ -30,6 +36,7 @@ export async function enqueueJob(db: Db, input: EnqueueJobInput): Promise<Job> {
           subject: input.subject,
           activeSubject: input.subject,
           payload: toJsonInput(input.payload),
+          ...(input.doneSteps ? { checkpoints: toJsonInput(input.doneSteps) } : {}),
           ...(input.runAfter ? { runAfter: input.runAfter } : {}),
         },
       });

@@ -12,6 +12,7 @@ import { createSwitchProxiesOfflineJob } from "@/lib/workflows/switch-proxies-of
 import { createSyncFeedPolicyJob } from "@/lib/workflows/sync-feed-policy/definition";
 import { createCheckFeedDriftJob } from "@/lib/workflows/check-feed-drift/definition";
 import { createCheckFeedHostJob } from "@/lib/workflows/check-feed-host/definition";
+import { createPublishEnvironmentJob } from "@/lib/workflows/publish-environment/definition";
 
 export interface WorkflowDeps {
   db: PrismaClient;
@@ -22,5 +23,5 @@ export interface WorkflowDeps {
 }
 
 export function createJobDefinitions(deps: WorkflowDeps): JobDefinition[] {
-  return [createProvisionRequestJob(deps), createSwitchProxiesOfflineJob(deps), createSyncFeedPolicyJob(deps), createCheckFeedDriftJob(deps), createCheckFeedHostJob(deps)];
+  return [createProvisionRequestJob(deps), createSwitchProxiesOfflineJob(deps), createSyncFeedPolicyJob(deps), createCheckFeedDriftJob(deps), createCheckFeedHostJob(deps), createPublishEnvironmentJob(deps)];
 }

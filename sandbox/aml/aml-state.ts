@@ -1,3 +1,5 @@
+import type { InstalledPackages } from "./image-build";
+
 export type EnvironmentVersion = {
   name: string;
   version: string;
@@ -37,6 +39,8 @@ export type ImageBuild = {
   logUrl: string;
   error?: { code: string; message: string };
   imageName?: string;
+  /** What the simulated install put in the image (sandbox inspection: GET /sandbox/imageBuilds/{id}/installed). */
+  installed?: InstalledPackages;
   startedAt: string;
   endedAt?: string;
 };

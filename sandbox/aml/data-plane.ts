@@ -99,6 +99,13 @@ export function createDataPlaneRouter(options: DataPlaneOptions): { router: Rout
       },
     };
   });
+  // Sandbox inspection, not an Azure ML API: what a build's simulated install put in its image,
+  // so tests can check what Feedgate recorded against what the build did.
+  router.add("GET", "/sandbox/imageBuilds/{id}/installed", (req) => {
+    const build = options.aml.builds.get(req.params.id ?? "");
+    if (!build) return { status: 404, json: { error: { code: "UserError", message: `Image build ${req.params.id} not found.` } } };
+    return { status: 200, json: { status: build.status, installed: build.installed ?? null } };
+  });
   return { router, pending };
 }
 
@@ -153,6 +160,7 @@ async function runBuild(options: DataPlaneOptions, ws: ArmResource, build: Image
     await append(result.lines.slice(i, i + chunk));
     await delay(Math.max(1, Math.floor(options.stepMs() / 4)));
   }
+  build.installed = result.installed;
   if (!result.ok) return fail(build, append, result.error?.code ?? "BuildFailed", result.error?.message ?? "Image build failed.");
   build.imageName = `${acr}/azureml/azureml_${build.id.replace(/-/g, "").slice(0, 32)}`;
   await append([`${stamp()} Image build succeeded: ${build.imageName}`]);

@@ -26,7 +26,17 @@ export type BuildInput = {
   feedAuthorization?: (indexUrl: string) => string | undefined;
 };
 
-export type BuildResult = { ok: boolean; lines: string[]; error?: { code: string; message: string } };
+/**
+ * What the simulated install put in the image, as `name==version` (pip names PEP 503-normalised,
+ * conda names lower-case), sorted: the sandbox's own record, which `pip freeze` and
+ * `conda list --explicit` print and tests compare Feedgate's recorded lock with.
+ */
+export type InstalledPackages = { pip: string[]; conda: string[] };
+
+export type BuildResult = { ok: boolean; lines: string[]; installed: InstalledPackages; error?: { code: string; message: string } };
+
+/** Everything installed so far in this image: pip by normalised name; conda with the file's URL. */
+type Installed = { pip: Map<string, string>; conda: Map<string, { version: string; url: string }> };
 
 type PipConfig = { indexUrl: string; extraIndexUrls: string[] };
 
@@ -47,6 +57,7 @@ export async function simulateBuild(input: BuildInput): Promise<BuildResult> {
   const log = (...l: string[]): void => {
     lines.push(...l);
   };
+  const installed: Installed = { pip: new Map(), conda: new Map() };
   try {
     let dockerfile = input.dockerfile;
     if (dockerfile === undefined) {
@@ -65,7 +76,7 @@ export async function simulateBuild(input: BuildInput): Promise<BuildResult> {
       throw new BuildFailure("DockerfileParseError", parsed.error);
     }
     const steps = parsed.instructions;
-    const state = { pip: { indexUrl: "https://pypi.org/simple", extraIndexUrls: [] } as PipConfig, condaChannels: ["defaults"], files: new Map<string, string>(), hasConda: false, hasPython: false, workdir: "/" };
+    const state: ShellState = { pip: { indexUrl: "https://pypi.org/simple", extraIndexUrls: [] }, condaChannels: ["defaults"], files: new Map<string, string>(), hasConda: false, hasPython: false, workdir: "/", installed };
     log(`Sending build context to Docker daemon  ${(([...input.contextFiles.values()].reduce((n, b) => n + b.length, 0) + 1024) / 1024).toFixed(2)}kB`);
     for (let i = 0; i < steps.length; i++) {
       const step = steps[i];
@@ -130,17 +141,17 @@ export async function simulateBuild(input: BuildInput): Promise<BuildResult> {
     }
     const imageName = `${input.acrLoginServer}/azureml/azureml_${hashName(input.environment + input.version)}`;
     log("Successfully built 8c9d0e1f2a3b", `Successfully tagged ${imageName}:latest`, `Pushing image ${imageName}:latest`, "latest: digest: sha256:" + "9e".repeat(32) + " size: 4321");
-    return { ok: true, lines };
+    return { ok: true, lines, installed: listInstalled(installed) };
   } catch (error) {
     if (error instanceof BuildFailure) {
       log("", `ERROR: ${error.code}: image build failed`);
-      return { ok: false, lines, error: { code: error.code, message: error.message } };
+      return { ok: false, lines, installed: listInstalled(installed), error: { code: error.code, message: error.message } };
     }
     throw error;
   }
 }
 
-type ShellState = { pip: PipConfig; condaChannels: string[]; files: Map<string, string>; hasConda: boolean; hasPython: boolean; workdir: string };
+type ShellState = { pip: PipConfig; condaChannels: string[]; files: Map<string, string>; hasConda: boolean; hasPython: boolean; workdir: string; installed: Installed };
 
 async function runShell(script: string, state: ShellState, input: BuildInput, log: (...l: string[]) => void): Promise<void> {
   for (const cmd of splitShell(script)) {
@@ -193,6 +204,11 @@ async function runPip(args: string[], state: ShellState, input: BuildInput, log:
     }
     return;
   }
+  if (sub === "freeze") {
+    // As pip: the image's distributions except pip's own tooling, one `name==version` a line.
+    log(...[...state.installed.pip].sort(([a], [b]) => a.localeCompare(b)).map(([n, v]) => `${n}==${v}`));
+    return;
+  }
   if (sub !== "install") return;
   const config: PipConfig = { indexUrl: state.pip.indexUrl, extraIndexUrls: [...state.pip.extraIndexUrls] };
   const requirements: string[] = [];
@@ -207,7 +223,7 @@ async function runPip(args: string[], state: ShellState, input: BuildInput, log:
     else if (a.startsWith("-")) continue;
     else requirements.push(a);
   }
-  await pipInstall(requirements, config, input, log);
+  await pipInstall(requirements, config, input, log, state.installed.pip);
 }
 
 function readRequirements(state: ShellState, input: BuildInput, file: string, config: PipConfig): string[] {
@@ -231,7 +247,7 @@ function readRequirements(state: ShellState, input: BuildInput, file: string, co
 }
 
 /** pip's resolver, reduced: newest version that satisfies every constraint, dependencies from PEP 658 metadata. */
-export async function pipInstall(requirements: string[], config: PipConfig, input: BuildInput, log: (...l: string[]) => void): Promise<void> {
+export async function pipInstall(requirements: string[], config: PipConfig, input: BuildInput, log: (...l: string[]) => void, installed: Map<string, string>): Promise<void> {
   const indexes = [config.indexUrl, ...config.extraIndexUrls];
   if (config.indexUrl !== "https://pypi.org/simple") log(`Looking in indexes: ${indexes.map(maskUrl).join(", ")}`);
   const auth = connectionAuth(indexes, input);
@@ -288,6 +304,7 @@ export async function pipInstall(requirements: string[], config: PipConfig, inpu
   if (chosen.size > 0) {
     const names = [...chosen.keys()].sort();
     log(`Installing collected packages: ${names.join(", ")}`, `Successfully installed ${names.map((n) => `${n}-${chosen.get(n)?.version}`).join(" ")}`);
+    for (const [n, c] of chosen) installed.set(n, c.version);
   }
 }
 
@@ -349,6 +366,13 @@ async function runConda(args: string[], state: ShellState, input: BuildInput, lo
     }
     return;
   }
+  if (sub === "list") {
+    if (args.includes("--explicit")) {
+      const urls = [...state.installed.conda].sort(([a], [b]) => a.localeCompare(b)).map(([, p]) => p.url);
+      log("# This file may be used to create an environment using:", "# $ conda create --name <env> --file <this file>", "# platform: linux-64", "@EXPLICIT", ...urls);
+    }
+    return;
+  }
   let env: CondaEnvFile | undefined;
   const specs: string[] = [];
   let channels: string[] = [];
@@ -379,7 +403,7 @@ async function runConda(args: string[], state: ShellState, input: BuildInput, lo
   channels = channels.filter((c) => c !== "nodefaults");
   const effective = override || noDefaults ? channels : [...channels, ...state.condaChannels.filter((c) => !channels.includes(c))];
   log("Collecting package metadata (repodata.json): ...working...");
-  const available = new Map<string, { version: string; depends: string[] }[]>();
+  const available = new Map<string, { version: string; depends: string[]; url: string }[]>();
   const channelUrls: string[] = [];
   for (const channel of effective.length ? effective : ["defaults"]) {
     for (const url of expandChannel(channel)) {
@@ -399,10 +423,10 @@ async function runConda(args: string[], state: ShellState, input: BuildInput, lo
           const repodata: unknown = JSON.parse(res.body);
           for (const key of ["packages", "packages.conda"]) {
             const pkgs = isRecord(repodata) && isRecord(repodata[key]) ? repodata[key] : {};
-            for (const rec of Object.values(pkgs)) {
+            for (const [filename, rec] of Object.entries(pkgs)) {
               if (!isRecord(rec)) continue;
               const list = available.get(String(rec.name)) ?? [];
-              list.push({ version: String(rec.version), depends: Array.isArray(rec.depends) ? rec.depends.map(String) : [] });
+              list.push({ version: String(rec.version), depends: Array.isArray(rec.depends) ? rec.depends.map(String) : [], url: `${maskUrl(url)}/${subdir}/${filename}` });
               available.set(String(rec.name), list);
             }
           }
@@ -414,7 +438,7 @@ async function runConda(args: string[], state: ShellState, input: BuildInput, lo
   }
   log("Collecting package metadata (repodata.json): done", "Solving environment: ...working...");
   const missing: string[] = [];
-  const chosen = new Map<string, string>();
+  const chosen = new Map<string, { version: string; url: string }>();
   const queue = specs.map((s) => parseCondaSpec(s) ?? { name: s, constraints: [], raw: s });
   while (queue.length) {
     const spec = queue.shift();
@@ -427,7 +451,7 @@ async function runConda(args: string[], state: ShellState, input: BuildInput, lo
       missing.push(spec.raw);
       continue;
     }
-    chosen.set(name, best.version);
+    chosen.set(name, { version: best.version, url: best.url });
     for (const dep of best.depends) {
       const d = parseCondaSpec(dep);
       if (d) queue.push(d);
@@ -436,7 +460,8 @@ async function runConda(args: string[], state: ShellState, input: BuildInput, lo
   if (missing.length) {
     throw new BuildFailure("PackagesNotFoundError", `Solving environment: failed\n\nPackagesNotFoundError: The following packages are not available from current channels:\n\n${missing.map((m) => `  - ${m}`).join("\n")}\n\nCurrent channels:\n\n${channelUrls.map((c) => `  - ${c}`).join("\n")}\n\nTo search for alternate channels that may provide the conda package you're\nlooking for, navigate to\n\n    https://anaconda.org\n\nand use the search bar at the top of the page.`);
   }
-  log("Solving environment: done", "", "## Package Plan ##", "", "The following NEW packages will be INSTALLED:", "", ...[...chosen].map(([n, v]) => `  ${n.padEnd(20)} ${v}-pyhd8ed1ab_0`), "", "Preparing transaction: done", "Verifying transaction: done", "Executing transaction: done");
+  log("Solving environment: done", "", "## Package Plan ##", "", "The following NEW packages will be INSTALLED:", "", ...[...chosen].map(([n, p]) => `  ${n.padEnd(20)} ${p.version}-pyhd8ed1ab_0`), "", "Preparing transaction: done", "Verifying transaction: done", "Executing transaction: done");
+  for (const [n, p] of chosen) state.installed.conda.set(n, p);
   if (env && env.pip.length > 0) {
     const config: PipConfig = { indexUrl: state.pip.indexUrl, extraIndexUrls: [...state.pip.extraIndexUrls] };
     const reqs: string[] = [];
@@ -451,7 +476,7 @@ async function runConda(args: string[], state: ShellState, input: BuildInput, lo
     }
     log("Installing pip dependencies: ...working...");
     try {
-      await pipInstall(reqs, config, input, log);
+      await pipInstall(reqs, config, input, log, state.installed.pip);
     } catch (error) {
       if (error instanceof BuildFailure) {
         throw new BuildFailure(error.code, `Pip subprocess error:\n${error.message}\n\nfailed\n\nCondaEnvException: Pip failed`);
@@ -460,6 +485,11 @@ async function runConda(args: string[], state: ShellState, input: BuildInput, lo
     }
     log("Installing pip dependencies: done");
   }
+}
+
+function listInstalled(installed: Installed): InstalledPackages {
+  const lines = (entries: [string, string][]) => entries.map(([n, v]) => `${n}==${v}`).sort();
+  return { pip: lines([...installed.pip]), conda: lines([...installed.conda].map(([n, p]) => [n, p.version])) };
 }
 
 function expandChannel(channel: string): string[] {

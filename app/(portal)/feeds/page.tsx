@@ -3,6 +3,7 @@ import { Suspense } from "react";
 import { AccessDenied } from "@/components/auth/access-denied";
 import { CatalogRefresh } from "@/components/feeds/catalog-refresh";
 import { FeedCard } from "@/components/feeds/feed-card";
+import { PublishedEnvironments } from "@/components/registries/published-environments";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { Skeleton } from "@/components/ui/skeleton";
@@ -12,6 +13,7 @@ import { isAdmin } from "@/lib/auth/require-role";
 import { canUseSection, hasAnyRole } from "@/lib/auth/roles";
 import { getDb } from "@/lib/db/client";
 import { listFeedCatalog } from "@/lib/feeds/list-feed-catalog";
+import { listPublishedEnvironments } from "@/lib/registries/publications";
 
 export const metadata: Metadata = { title: "Feeds" };
 
@@ -30,7 +32,7 @@ export default async function FeedsPage() {
 
 /** Streams in after the header, so the page is on screen before the catalog is read. */
 async function FeedCatalog({ user }: { user: ActingUser }) {
-  const feeds = await listFeedCatalog(getDb(), user);
+  const [feeds, published] = await Promise.all([listFeedCatalog(getDb(), user), listPublishedEnvironments(getDb(), user)]);
   return (
     <>
       {feeds.length === 0 ? (
@@ -48,6 +50,7 @@ async function FeedCatalog({ user }: { user: ActingUser }) {
           ))}
         </div>
       )}
+      <PublishedEnvironments items={published} />
     </>
   );
 }

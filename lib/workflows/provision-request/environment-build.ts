@@ -8,7 +8,9 @@
 import "server-only";
 import { createHash } from "node:crypto";
 import { appendBuildLog } from "@/lib/builds/build-log";
+import { LockParseError, pinnedPackages } from "@/lib/builds/build-lock";
 import { classifyBuildFailure, type BuildFailure } from "@/lib/builds/classify-build-failure";
+import { recordBuildLock } from "@/lib/builds/record-build-lock";
 import type { ReadOptions } from "@/lib/cloud/arm";
 import { CloudError } from "@/lib/cloud/cloud-error";
 import { phaseTimingsSchema, readJsonColumn } from "@/lib/db/json-columns";
@@ -21,7 +23,7 @@ import { transitionRequest } from "@/lib/request-state/transition";
 import type { FeedRequestPayload } from "@/lib/validation/feed-request";
 import { isFinished, recordPhase, toBuildStatus, type BuildStatus } from "./build-status";
 import { loadRequest, nowOf, readBudgets, type Ctx, type ProvisionDeps } from "./context";
-import { buildCheckpointSchema, infraResultSchema, readStored, registrationResultSchema, toStored, type BuildCheckpoint, type EnvironmentBuildState } from "./schema";
+import { buildCheckpointSchema, type ProvisionPayload, infraResultSchema, readStored, registrationResultSchema, toStored, type BuildCheckpoint, type EnvironmentBuildState } from "./schema";
 
 /**
  * How long a build whose trigger may or may not have reached Azure ML (the worker stopped around
@@ -30,6 +32,10 @@ import { buildCheckpointSchema, infraResultSchema, readStored, registrationResul
  * builds take minutes to most of an hour; a second trigger inside that time would build twice.
  */
 export const ORPHANED_TRIGGER_GRACE_POLLS = 1800;
+
+/** The most packages an environment may list (lib/feed-config/render's schema): an exact rebuild's pins too. */
+const MAX_PIP_PINS = 500;
+const MAX_CONDA_PINS = 200;
 
 type EnvironmentSpec = FeedRequestPayload["environments"][number];
 interface BuildTarget {
@@ -54,8 +60,9 @@ export async function runEnvironmentBuilds(deps: ProvisionDeps, ctx: Ctx) {
     feed: { pipIndexUrl: reg.pipIndexUrl, condaChannelUrls: reg.condaChannelUrls },
   };
   const saved = readStored(buildCheckpointSchema, ctx.saved, "environment build checkpoint");
+  const environments = await environmentsToBuild(deps, ctx.payload, payload.environments);
 
-  for (const spec of payload.environments) {
+  for (const spec of environments) {
     const wait = await advanceEnvironment(deps, ctx, saved, target, spec);
     if (wait) return wait;
   }
@@ -68,6 +75,31 @@ export async function runEnvironmentBuilds(deps: ProvisionDeps, ctx: Ctx) {
   // Conditional: a request cancelled while this step ran stays cancelled.
   await transitionRequest(db, request.id, ["PROVISIONING"], "READY", null);
   return { environments: Object.fromEntries(Object.entries(saved.envs).map(([k, s]) => [k, { version: s.version, outcome: s.outcome ?? null }])) };
+}
+
+/**
+ * What this job builds: every environment of the request, or for a rebuild the one environment,
+ * with its own packages (`fresh`) or with every package of the earlier build's lock pinned
+ * (`exact`; the same feed, from the earlier job's registration result).
+ */
+async function environmentsToBuild(deps: ProvisionDeps, job: ProvisionPayload, environments: EnvironmentSpec[]): Promise<EnvironmentSpec[]> {
+  const rebuild = job.rebuild;
+  if (!rebuild) return environments;
+  const spec = environments.find((e) => e.name === rebuild.environment);
+  if (!spec) throw new PermanentStepError(`The request has no environment ${rebuild.environment} to rebuild.`, { code: "rebuild_unknown_environment" });
+  if (rebuild.mode === "fresh") return [spec];
+  const stored = await deps.db.buildLock.findUnique({ where: { buildId: rebuild.fromBuildId }, select: { pip: true, conda: true } });
+  if (!stored) throw new PermanentStepError("The build to rebuild exactly has no recorded lock.", { code: "rebuild_no_lock" });
+  let pins: { pip: string[]; conda: string[] };
+  try {
+    pins = pinnedPackages(stored);
+  } catch (error) {
+    if (error instanceof LockParseError) throw new PermanentStepError(`The recorded lock cannot be pinned: ${error.message}`, { code: "rebuild_bad_lock" });
+    throw error;
+  }
+  if (spec.conda.length && !pins.conda.length) throw new PermanentStepError("The recorded lock has no conda packages, so it cannot pin this environment's conda packages.", { code: "rebuild_bad_lock" });
+  if (pins.pip.length > MAX_PIP_PINS || pins.conda.length > MAX_CONDA_PINS) throw new PermanentStepError(`The recorded lock has more packages than an environment may list (${MAX_PIP_PINS} pip, ${MAX_CONDA_PINS} conda).`, { code: "rebuild_bad_lock" });
+  return [{ ...spec, pip: pins.pip, conda: spec.conda.length ? pins.conda : [] }];
 }
 
 /** Moves one environment's build on by one poll; resolves a wait while it is still building. */
@@ -94,14 +126,14 @@ async function pollEnvironment(deps: ProvisionDeps, ctx: Ctx, saved: BuildCheckp
     read = { readBudget: budget, signal: ctx.signal };
     if (start.kind === "uncertain") return ctx.waitFor(pollDelay(start.ageMs, deps.pollMs), toStored(saved));
     if (start.kind === "already-built") {
-      await finishBuild(ctx, saved, spec, state, "SUCCEEDED", undefined);
+      await finishBuild(deps, ctx, saved, spec, state, "SUCCEEDED", undefined);
       return undefined;
     }
   }
   const { phase, failure, ageMs, retryAfterMs } = await followBuild(deps, state, read);
   // The adaptive cadence of lib/jobs/poll-cadence, never sooner than the data plane asks.
   if (!isFinished(phase)) return ctx.waitFor(pollDelay(ageMs, deps.pollMs, retryAfterMs), toStored(saved));
-  await finishBuild(ctx, saved, spec, state, phase, failure);
+  await finishBuild(deps, ctx, saved, spec, state, phase, failure);
   return undefined;
 }
 
@@ -254,8 +286,9 @@ async function followBuild(deps: ProvisionDeps, state: EnvironmentBuildState, re
   return { phase, failure, ageMs };
 }
 
-async function finishBuild(ctx: Ctx, saved: BuildCheckpoint, spec: EnvironmentSpec, state: EnvironmentBuildState, phase: "SUCCEEDED" | "FAILED" | "CANCELLED", failure: BuildFailure | undefined) {
+async function finishBuild(deps: ProvisionDeps, ctx: Ctx, saved: BuildCheckpoint, spec: EnvironmentSpec, state: EnvironmentBuildState, phase: "SUCCEEDED" | "FAILED" | "CANCELLED", failure: BuildFailure | undefined) {
   const buildId = requireBuildId(state);
+  if (phase === "SUCCEEDED") await recordLock(deps, ctx, spec, buildId);
   state.outcome = phase === "SUCCEEDED" ? "Succeeded" : "Failed";
   state.failureClass = failure?.failureClass;
   delete state.location;
@@ -266,6 +299,20 @@ async function finishBuild(ctx: Ctx, saved: BuildCheckpoint, spec: EnvironmentSp
     phase === "SUCCEEDED" ? `Image of ${spec.name}:${state.version} built.` : `Image build of ${spec.name} failed: ${failure?.failureClass ?? "UNKNOWN"}. ${failure?.guidance ?? ""}`,
     { buildId, environment: spec.name, failureClass: state.failureClass ?? null },
   );
+}
+
+/**
+ * The build's lock, from its own log (before the checkpoint that ends the build, so a resumed
+ * step records it). A log whose lock block is not plain packages leaves the build without a lock:
+ * the image was built, and only "rebuild exactly" needs the lock.
+ */
+async function recordLock(deps: ProvisionDeps, ctx: Ctx, spec: EnvironmentSpec, buildId: string) {
+  try {
+    await recordBuildLock(deps.db, buildId);
+  } catch (error) {
+    if (!(error instanceof LockParseError)) throw error;
+    await ctx.event("build.lock-refused", `The package list in the log of ${spec.name} was not recorded as its lock: ${error.message}`, { buildId, environment: spec.name });
+  }
 }
 
 async function tailOfLog(deps: ProvisionDeps, buildId: string): Promise<string> {

@@ -14,6 +14,13 @@ export const provisionPayloadSchema = z.object({
   requestId: z.string().min(1),
   /** Approved upstream ids, fixed when the job was enqueued (proposals resolved). */
   upstreamIds: z.array(z.string()).min(1),
+  /**
+   * A rebuild of one environment of a provisioned request (lib/requests/rebuild-build): the job
+   * starts with the earlier job's infrastructure, registration and preflight results and builds
+   * only this environment, as a new version: `exact` pins every package of `fromBuildId`'s lock,
+   * `fresh` resolves the request's packages again.
+   */
+  rebuild: z.object({ environment: z.string().min(1), fromBuildId: z.string().min(1), mode: z.enum(["exact", "fresh"]) }).optional(),
 });
 export type ProvisionPayload = z.infer<typeof provisionPayloadSchema>;
 

@@ -2,9 +2,12 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { AccessDenied } from "@/components/auth/access-denied";
+import { BuildLockPanel } from "@/components/builds/build-lock-panel";
 import { BuildLogViewer } from "@/components/builds/build-log-viewer";
 import { BuildStatusBadge } from "@/components/builds/build-status-badge";
+import { RebuildBuildButtons } from "@/components/builds/rebuild-build-buttons";
 import { RetryBuildButton } from "@/components/builds/retry-build-button";
+import { PublishToRegistry } from "@/components/registries/publish-to-registry";
 import { PageHeader } from "@/components/ui/page-header";
 import { requirePageUser } from "@/lib/auth/require-page-user";
 import { canUseSection } from "@/lib/auth/roles";
@@ -15,6 +18,7 @@ import { getBuild, type DiffPart } from "@/lib/builds/get-build";
 import { logTailStart } from "@/lib/builds/tail-build-log";
 import { getDb } from "@/lib/db/client";
 import { isAppError } from "@/lib/errors";
+import { getPublishPanel } from "@/lib/registries/publications";
 
 export const metadata: Metadata = { title: "Build" };
 
@@ -34,6 +38,7 @@ export default async function BuildPage({ params }: { params: Promise<{ id: stri
   const start = await logTailStart(db, build.id, size, TAIL_BYTES);
   const tail = await readBuildLogText(db, build.id, start, size);
   const isFinished = build.status === "SUCCEEDED" || build.status === "FAILED" || build.status === "CANCELLED";
+  const publishPanel = build.status === "SUCCEEDED" ? await getPublishPanel(db, user, build.environmentId) : null;
 
   return (
     <>
@@ -45,8 +50,10 @@ export default async function BuildPage({ params }: { params: Promise<{ id: stri
       <PageHeader
         title={`${build.environmentName}:${build.environmentVersion}`}
         description={`${build.teamName} · ${build.workspaceName} · attempt ${build.attempt}`}
-        actions={build.status === "FAILED" ? <RetryBuildButton buildId={build.id} /> : undefined}
+        actions={build.status === "FAILED" ? <RetryBuildButton buildId={build.id} /> : build.status === "SUCCEEDED" ? <RebuildBuildButtons buildId={build.id} hasLock={build.lock !== null} /> : undefined}
       />
+
+      {publishPanel ? <PublishToRegistry initial={publishPanel} /> : null}
 
       <div className="mb-6 grid gap-4 lg:grid-cols-3">
         <section aria-labelledby="summary-h" className="rounded-xl border border-slate-200 bg-white p-4 shadow-sm">
@@ -135,6 +142,8 @@ export default async function BuildPage({ params }: { params: Promise<{ id: stri
           <p className="text-sm text-slate-600">No earlier successful build of {build.environmentName} in this workspace to compare with.</p>
         )}
       </section>
+
+      {build.status === "SUCCEEDED" ? <BuildLockPanel lock={build.lock} diff={build.baseline?.lockDiff ?? null} baselineVersion={build.baseline?.environmentVersion ?? null} /> : null}
 
       <BuildLogViewer buildId={build.id} initialText={tail} start={start} end={size} isFinished={isFinished} />
       <p className="sr-only">Status: {STATUS_LABELS[build.status]}</p>
