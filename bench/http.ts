@@ -31,7 +31,7 @@ const require = createRequire(import.meta.url);
 const root = path.resolve(import.meta.dirname, "..");
 const SESSION_SECRET = "bench-http-session-secret-0123456789-abcdefghijkl";
 const PORT = Number(process.env.BENCH_HTTP_PORT ?? 3700);
-const RUNS = Number(process.env.BENCH_HTTP_RUNS ?? 25);
+const RUNS = Number(process.env.BENCH_HTTP_RUNS ?? 50);
 const SIZES = [1000, 100_000];
 // Read lazily by lib/env, so set before the first cookie is sealed; the server gets the same.
 process.env.SESSION_SECRET = SESSION_SECRET;
