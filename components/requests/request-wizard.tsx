@@ -1,7 +1,7 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { lazy, Suspense, useCallback, useEffect, useRef, useState, useSyncExternalStore } from "react";
+import { lazy, Suspense, useCallback, useEffect, useRef, useState, useSyncExternalStore, type ReactNode } from "react";
 import { useFormStatus } from "react-dom";
 import { saveDraftAction, submitRequestAction } from "@/lib/actions/requests";
 import type { RequestPreview } from "@/lib/requests/build-request-preview";
@@ -32,7 +32,6 @@ const noSubscription = () => () => undefined;
 export function RequestWizard({ options, initialState, initialRequestId }: { options: WizardOptions; initialState: WizardState; initialRequestId: string | null }) {
   const router = useRouter();
   const [state, setState] = useState<WizardState>(initialState);
-  const isHydrated = useSyncExternalStore(noSubscription, () => true, () => false);
   const [issues, setIssues] = useState<RequestIssue[]>([]);
   const [checkedSteps, setCheckedSteps] = useState<Set<number>>(() => new Set(initialRequestId ? range(initialState.step) : []));
   const [saveStatus, setSaveStatus] = useState<SaveStatus>({ kind: "idle" });
@@ -213,8 +212,7 @@ export function RequestWizard({ options, initialState, initialRequestId }: { opt
         noValidate
         action={state.step === REVIEW ? submit : goNext}
       >
-        {/* Until React has hydrated the wizard, typing would be lost: its fields wait, disabled. */}
-        <fieldset disabled={!isHydrated} aria-busy={!isHydrated} className="m-0 min-w-0 border-0 p-0">
+        <FieldsetUntilHydrated>
         <p className="text-xs font-medium uppercase tracking-wide text-slate-500">
           Step {state.step + 1} of {WIZARD_STEPS.length}
         </p>
@@ -266,9 +264,23 @@ export function RequestWizard({ options, initialState, initialRequestId }: { opt
           </button>
           {state.step === REVIEW ? <SubmitButton isBlocked={!preview || issues.length > 0} /> : <NextButton isBusy={isAdvancing} />}
         </div>
-        </fieldset>
+        </FieldsetUntilHydrated>
       </form>
     </div>
+  );
+}
+
+/**
+ * Until React has hydrated the wizard, typing would be lost: its fields wait, disabled. Only this
+ * component re-renders when hydration ends; its children are the parent's same elements, so the
+ * wizard is not rendered a second time in the task that hydrated it.
+ */
+function FieldsetUntilHydrated({ children }: { children: ReactNode }) {
+  const isHydrated = useSyncExternalStore(noSubscription, () => true, () => false);
+  return (
+    <fieldset disabled={!isHydrated} aria-busy={!isHydrated} className="m-0 min-w-0 border-0 p-0">
+      {children}
+    </fieldset>
   );
 }
 
