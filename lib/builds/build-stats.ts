@@ -35,13 +35,14 @@ const MAX_TREND_DAYS = 62;
 const PERCENTILE_SAMPLE = 2000;
 
 /**
- * Summary cards for a view. Counts run in the database on covering indexes. Duration percentiles
- * (nearest rank) describe the newest 2,000 successful builds of the window: an index range read
- * that costs the same on SQLite and PostgreSQL (they share no percentile function), and at fleet
- * scale a sample that size pins p50/p95 well within the spread of build times.
- * Team, workspace and search (by the names it resolved to, on the name index) narrow everything; status and failure class do not (the cards
- * describe the fleet the table is drawn from). Rates and durations cover the date range, or the
- * last 14 days when none is chosen.
+ * Summary cards for a view. The window's counts come from the trend or BuildDayCount (a search:
+ * its names' builds); builds running, queued and failed in 24 h are one bounded index read.
+ * Duration percentiles (nearest rank) describe the newest 2,000 successful builds of the window,
+ * ranked in SQL so one row comes back (SQLite and PostgreSQL share no percentile function); at
+ * fleet scale a sample that size pins p50/p95 well within the spread of build times.
+ * Team, workspace and search (by the names it resolved to, on the name index) narrow everything;
+ * status and failure class do not (the cards describe the fleet the table is drawn from). Rates
+ * and durations cover the date range, or the last 14 days when none is chosen.
  */
 export async function getBuildStats(db: PrismaClient, actor: ActingUser, filters: Partial<BuildFilters>, now = new Date(), options: { trend?: TrendPoint[]; search?: BuildSearch } = {}): Promise<BuildStats> {
   requireRole(actor, "Feedgate.Requester", "Feedgate.Admin");
