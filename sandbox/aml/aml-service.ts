@@ -318,7 +318,8 @@ function pick(source: Record<string, unknown>, keys: string[]): Record<string, u
   return out;
 }
 
-function userError(status: number, message: string, target?: string): SandboxResponse {
+/** AML's UserError body (ErrorResponse with innerError and ComponentName), shared by the registry routes. */
+export function userError(status: number, message: string, target?: string): SandboxResponse {
   return {
     status,
     json: {

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { isRecord, type Router, type SandboxRequest, type SandboxResponse } from "../core/http";
 import { parseArmJsonBody } from "../arm/arm-json";
 import { type ArmResource, type ArmState, armError } from "../arm/arm-state";
+import { userError } from "./aml-service";
 import type { AmlState } from "./aml-state";
 
 /**
@@ -225,21 +226,6 @@ function registryVersionView(r: SandboxRegistry, v: RegistryEnvironmentVersion):
   };
 }
 
-function userError(status: number, message: string, target?: string): SandboxResponse {
-  return {
-    status,
-    json: {
-      error: {
-        code: "UserError",
-        message,
-        ...(target ? { target } : {}),
-        details: [],
-        innerError: { code: status === 409 ? "Conflict" : "BadArgument" },
-        additionalInfo: [{ type: "ComponentName", info: { value: "managementfrontend" } }],
-      },
-    },
-  };
-}
 
 function notFound(message: string): SandboxResponse {
   return { status: 404, json: { error: { code: "UserError", message, details: [], innerError: { code: "NotFoundError" } } } };
