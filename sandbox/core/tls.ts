@@ -1,4 +1,5 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { randomBytes } from "node:crypto";
 import path from "node:path";
 import forge from "node-forge";
 
@@ -100,6 +101,18 @@ function generateCertificates(): { caCert: string; serverCert: string; serverKey
 }
 
 function randomSerial(): string {
-  // Positive serial: first hex digit below 8.
-  return "0" + forge.util.bytesToHex(forge.random.getBytesSync(15));
+  return certificateSerial(randomBytes(16));
+}
+
+/**
+ * A certificate serial as forge's hex, from random bytes: DER wants the shortest positive
+ * INTEGER, and OpenSSL 3 refuses a certificate whose serial has a redundant leading zero
+ * byte ("illegal padding"). Fixing the first byte to 0x40–0x7F keeps it positive, never
+ * zero and never padded, so every serial is exactly 16 bytes.
+ */
+export function certificateSerial(random: Uint8Array): string {
+  if (random.length !== 16) throw new Error("a certificate serial takes 16 random bytes");
+  const bytes = Buffer.from(random);
+  bytes[0] = 0x40 | (bytes[0]! & 0x3f);
+  return bytes.toString("hex");
 }

@@ -44,7 +44,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await t?.drop();
   await sandbox?.stop();
-  rmSync(dataDir, { recursive: true, force: true });
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
 
 function startWorker(): ChildProcess {
