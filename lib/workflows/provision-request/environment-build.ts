@@ -11,6 +11,7 @@ import { appendBuildLog } from "@/lib/builds/build-log";
 import { LockParseError, pinnedPackages } from "@/lib/builds/build-lock";
 import { classifyBuildFailure, type BuildFailure } from "@/lib/builds/classify-build-failure";
 import { recordBuildLock } from "@/lib/builds/record-build-lock";
+import { markOlderVersionsSuperseded } from "@/lib/staleness/mark-superseded";
 import type { ReadOptions } from "@/lib/cloud/arm";
 import { CloudError } from "@/lib/cloud/cloud-error";
 import { phaseTimingsSchema, readJsonColumn } from "@/lib/db/json-columns";
@@ -288,7 +289,11 @@ async function followBuild(deps: ProvisionDeps, state: EnvironmentBuildState, re
 
 async function finishBuild(deps: ProvisionDeps, ctx: Ctx, saved: BuildCheckpoint, spec: EnvironmentSpec, state: EnvironmentBuildState, phase: "SUCCEEDED" | "FAILED" | "CANCELLED", failure: BuildFailure | undefined) {
   const buildId = requireBuildId(state);
-  if (phase === "SUCCEEDED") await recordLock(deps, ctx, spec, buildId);
+  if (phase === "SUCCEEDED") {
+    await recordLock(deps, ctx, spec, buildId);
+    const built = await deps.db.environmentBuild.findUniqueOrThrow({ where: { id: buildId }, select: { environmentId: true } });
+    await markOlderVersionsSuperseded(deps.db, built.environmentId);
+  }
   state.outcome = phase === "SUCCEEDED" ? "Succeeded" : "Failed";
   state.failureClass = failure?.failureClass;
   delete state.location;
