@@ -5,7 +5,7 @@ import { useId, useState } from "react";
 import { registerFeedHostAction, setFeedHostEnabledAction, testFeedHostConnectionAction, updateFeedHostAction } from "@/lib/actions/admin";
 import type { AdminFeedHostView } from "@/lib/feed-hosts/admin-feed-hosts";
 import { fieldErrorsOf } from "@/lib/validation/field-errors";
-import { useFieldHelpers } from "@/components/ui/field-helpers";
+import { useFormFields } from "@/components/ui/field-helpers";
 import { StatusPill } from "@/components/ui/status-pill";
 
 const timeFormat = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
@@ -173,15 +173,9 @@ type Kind = "nexus" | "artifacts";
 
 function RegisterHostForm({ credentialRefForms }: { credentialRefForms: string }) {
   const [kind, setKind] = useState<Kind>("nexus");
-  const [values, setValues] = useState({ name: "", baseUrl: "", credentialRef: "", caCertificate: "", organization: "", project: "" });
-  const [errors, setErrors] = useState<Record<string, string>>({});
+  const { values, setValues, errors, setErrors, set, h } = useFormFields({ name: "", baseUrl: "", credentialRef: "", caCertificate: "", organization: "", project: "" });
   const [status, setStatus] = useState("");
   const { executeAsync, isPending, result } = useAction(registerFeedHostAction);
-  const h = useFieldHelpers(errors);
-  const set = (key: keyof typeof values, value: string) => {
-    setValues((v) => ({ ...v, [key]: value }));
-    setErrors(({ [key]: _dropped, ...rest }) => rest);
-  };
 
   async function submit() {
     setStatus("");
@@ -270,14 +264,8 @@ function RegisterHostForm({ credentialRefForms }: { credentialRefForms: string }
 }
 
 function EditHostForm({ host, credentialRefForms, onDone }: { host: AdminFeedHostView; credentialRefForms: string; onDone: () => void }) {
-  const [values, setValues] = useState({ baseUrl: host.baseUrl, credentialRef: host.credentialRef, caCertificate: host.caCertificate ?? "", organization: host.organization ?? "", project: host.project ?? "" });
-  const [errors, setErrors] = useState<Record<string, string>>({});
+  const { values, setErrors, set, h } = useFormFields({ baseUrl: host.baseUrl, credentialRef: host.credentialRef, caCertificate: host.caCertificate ?? "", organization: host.organization ?? "", project: host.project ?? "" });
   const { executeAsync, isPending, result } = useAction(updateFeedHostAction);
-  const h = useFieldHelpers(errors);
-  const set = (key: keyof typeof values, value: string) => {
-    setValues((v) => ({ ...v, [key]: value }));
-    setErrors(({ [key]: _dropped, ...rest }) => rest);
-  };
   async function submit() {
     const input = host.kind === "nexus" ? { baseUrl: values.baseUrl, credentialRef: values.credentialRef, caCertificate: values.caCertificate } : { organization: values.organization, project: values.project, credentialRef: values.credentialRef };
     const { updateFeedHostSchema } = await loadSchemas();

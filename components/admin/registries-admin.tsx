@@ -5,7 +5,7 @@ import { useState } from "react";
 import { registerRegistryAction, setRegistryTeamsAction } from "@/lib/actions/registries";
 import type { AdminRegistryView } from "@/lib/registries/admin-registries";
 import { fieldErrorsOf } from "@/lib/validation/field-errors";
-import { useFieldHelpers } from "@/components/ui/field-helpers";
+import { useFormFields } from "@/components/ui/field-helpers";
 import { StatusPill } from "@/components/ui/status-pill";
 
 type Team = { id: string; name: string };
@@ -114,16 +114,10 @@ function RegistryTeams({ registry, teams }: { registry: AdminRegistryView; teams
 
 function RegisterRegistryForm({ teams, subscriptionId }: { teams: Team[]; subscriptionId: string }) {
   const empty = { subscriptionId, resourceGroup: "", name: "", location: "" };
-  const [values, setValues] = useState(empty);
+  const { values, setValues, errors, setErrors, set, h } = useFormFields(empty);
   const [teamIds, setTeamIds] = useState<string[]>([]);
-  const [errors, setErrors] = useState<Record<string, string>>({});
   const [status, setStatus] = useState("");
   const { executeAsync, isPending, result } = useAction(registerRegistryAction);
-  const h = useFieldHelpers(errors);
-  const set = (key: keyof typeof values, value: string) => {
-    setValues((v) => ({ ...v, [key]: value }));
-    setErrors(({ [key]: _dropped, ...rest }) => rest);
-  };
 
   async function submit() {
     setStatus("");

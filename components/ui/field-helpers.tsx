@@ -3,7 +3,7 @@
  * The accessible wiring of an admin form's fields, shared so every form shows a field's error
  * the same way: in place of its hint, linked by aria-describedby, with aria-invalid set.
  */
-import { useId } from "react";
+import { useCallback, useId, useState } from "react";
 
 export function useFieldHelpers(errors: Record<string, string>) {
   const base = useId();
@@ -26,4 +26,18 @@ export function useFieldHelpers(errors: Record<string, string>) {
   );
   const cls = (key: string, extra = "") => `mt-1 w-full rounded-lg border px-3 py-1.5 text-sm ${errors[key] ? "border-red-500" : "border-slate-300"} ${extra}`.trimEnd();
   return { field, note, label, cls, noteId };
+}
+
+/**
+ * A form's text values and their errors, with the field wiring above: `set` changes one value
+ * and clears that field's error, so a person sees an error go as soon as they fix it.
+ */
+export function useFormFields<T extends Record<string, string>>(initial: T) {
+  const [values, setValues] = useState<T>(initial);
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const set = useCallback((key: keyof T & string, value: string) => {
+    setValues((v) => ({ ...v, [key]: value }));
+    setErrors(({ [key]: _dropped, ...rest }) => rest);
+  }, []);
+  return { values, setValues, errors, setErrors, set, h: useFieldHelpers(errors) };
 }

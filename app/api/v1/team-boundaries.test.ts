@@ -8,17 +8,9 @@ import { testProviders } from "@/testing/test-database";
 type Handler = (request: Request, context: { params: Promise<Record<string, string>> }) => Promise<Response>;
 
 // Server actions read the request through next/headers; outside Next, give them Alice's.
-const request = vi.hoisted(() => ({ cookie: "" }));
-vi.mock("next/headers", () => ({
-  headers: async () => new Headers({ cookie: request.cookie, origin: "http://localhost:3999" }),
-  cookies: async () => ({
-    get: (name: string) => {
-      const pair = request.cookie.split("; ").find((p) => p.startsWith(`${name}=`));
-      return pair ? { name, value: pair.slice(name.length + 1) } : undefined;
-    },
-  }),
-}));
-vi.mock("next/cache", () => ({ revalidatePath: () => undefined, revalidateTag: () => undefined }));
+const request = vi.hoisted(() => ({ cookie: "", origin: "http://localhost:3999" }));
+vi.mock("next/headers", async () => (await import("@/testing/next-request")).nextHeadersFor(request));
+vi.mock("next/cache", async () => (await import("@/testing/next-request")).nextCacheStub);
 
 // Every REST route and every server action in the app, found at test time, so new ones are probed too.
 const ROUTES = import.meta.glob<Record<string, unknown>>("./**/route.ts");

@@ -8,17 +8,9 @@ import { sessionCookieFor, useAuthHarness } from "@/testing/auth-harness";
 import { testProviders } from "@/testing/test-database";
 import { loadPublishPanelAction, publishEnvironmentAction, registerRegistryAction, setRegistryTeamsAction } from "@/lib/actions/registries";
 
-const request = vi.hoisted(() => ({ cookie: "" }));
-vi.mock("next/headers", () => ({
-  headers: async () => new Headers({ cookie: request.cookie, origin: "http://localhost:3999" }),
-  cookies: async () => ({
-    get: (name: string) => {
-      const pair = request.cookie.split("; ").find((p) => p.startsWith(`${name}=`));
-      return pair ? { name, value: pair.slice(name.length + 1) } : undefined;
-    },
-  }),
-}));
-vi.mock("next/cache", () => ({ revalidatePath: () => undefined, revalidateTag: () => undefined }));
+const request = vi.hoisted(() => ({ cookie: "", origin: "http://localhost:3999" }));
+vi.mock("next/headers", async () => (await import("@/testing/next-request")).nextHeadersFor(request));
+vi.mock("next/cache", async () => (await import("@/testing/next-request")).nextCacheStub);
 
 const SUB = "00000000-0000-4000-8000-00000000feed";
 

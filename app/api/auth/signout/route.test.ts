@@ -8,17 +8,9 @@ type Handler = (request: Request, context: { params: Promise<Record<string, stri
 type Action = (input: unknown) => Promise<{ serverError?: { status: number }; data?: unknown; validationErrors?: unknown }>;
 
 // Server actions and pages read the request through next/headers; outside Next, give them this one.
-const request = vi.hoisted(() => ({ cookie: "" }));
-vi.mock("next/headers", () => ({
-  headers: async () => new Headers({ ...(request.cookie ? { cookie: request.cookie } : {}), origin: "http://localhost:3999" }),
-  cookies: async () => ({
-    get: (name: string) => {
-      const pair = request.cookie.split("; ").find((p) => p.startsWith(`${name}=`));
-      return pair ? { name, value: pair.slice(name.length + 1) } : undefined;
-    },
-  }),
-}));
-vi.mock("next/cache", () => ({ revalidatePath: () => undefined, revalidateTag: () => undefined }));
+const request = vi.hoisted(() => ({ cookie: "", origin: "http://localhost:3999" }));
+vi.mock("next/headers", async () => (await import("@/testing/next-request")).nextHeadersFor(request));
+vi.mock("next/cache", async () => (await import("@/testing/next-request")).nextCacheStub);
 
 // Every REST route and every server action, found at test time, so new ones are covered too.
 const ROUTES = import.meta.glob<Record<string, unknown>>("/app/api/v1/**/route.ts");

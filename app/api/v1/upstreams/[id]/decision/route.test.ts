@@ -4,16 +4,8 @@ import { testProviders } from "@/testing/test-database";
 
 // Server actions read the request through next/headers; outside Next, give them this one.
 const request = vi.hoisted(() => ({ cookie: "", origin: "" as string | null }));
-vi.mock("next/headers", () => ({
-  headers: async () => new Headers({ ...(request.cookie ? { cookie: request.cookie } : {}), ...(request.origin ? { origin: request.origin } : {}) }),
-  cookies: async () => ({
-    get: (name: string) => {
-      const pair = request.cookie.split("; ").find((p) => p.startsWith(`${name}=`));
-      return pair ? { name, value: pair.slice(name.length + 1) } : undefined;
-    },
-  }),
-}));
-vi.mock("next/cache", () => ({ revalidatePath: () => undefined }));
+vi.mock("next/headers", async () => (await import("@/testing/next-request")).nextHeadersFor(request));
+vi.mock("next/cache", async () => (await import("@/testing/next-request")).nextCacheStub);
 
 for (const provider of testProviders()) {
   describe(`upstream decisions are for Approvers only (${provider})`, () => {
