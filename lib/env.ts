@@ -118,6 +118,8 @@ const configShape = z.object({
   SANDBOX_NEXUS_PORT: port.optional(),
   SANDBOX_ARTIFACTS_PORT: port.optional(),
   SANDBOX_BLOB_PORT: port.optional(),
+  /** The sandbox container registry (MCR imitation); default PORT + 8. */
+  SANDBOX_CONTAINER_REGISTRY_PORT: port.optional(),
   /** Issuer URL of the sandbox identity provider as browsers reach it; defaults to http://<APP_URL host>:<SANDBOX_IDP_PORT>. */
   SANDBOX_IDP_ISSUER: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
   /** Microsoft Graph base URL, read for a person's groups on groups overage; default https://graph.microsoft.com (the sandbox provider's Graph in sandbox sign-in). */
@@ -135,6 +137,8 @@ const configShape = z.object({
   JOB_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(2000),
   /** How often every live feed is re-checked: its index probed, its Nexus configuration compared with Feedgate's record (ms). */
   FEED_CHECK_INTERVAL_MS: z.coerce.number().int().min(50).max(86_400_000).default(300_000),
+  /** How often every built environment version is checked for staleness (base image digest, banned or revoked packages); default 6 h. */
+  STALENESS_CHECK_INTERVAL_MS: z.coerce.number().int().min(50).max(604_800_000).default(21_600_000),
   /** Feedgate's share of ARM's per-subscription read limit, reads per second, shared by every worker (bursts of 10 seconds' worth). */
   ARM_READS_PER_SECOND: z.coerce.number().positive().max(1000).default(3),
   /** Reads per second of the Azure ML image data plane (build status, image details) per subscription, shared by every worker. */
@@ -184,6 +188,7 @@ const schema = configShape.superRefine((v, ctx) => {
   SANDBOX_NEXUS_PORT: v.SANDBOX_NEXUS_PORT ?? v.PORT + 5,
   SANDBOX_ARTIFACTS_PORT: v.SANDBOX_ARTIFACTS_PORT ?? v.PORT + 6,
   SANDBOX_BLOB_PORT: v.SANDBOX_BLOB_PORT ?? v.PORT + 7,
+  SANDBOX_CONTAINER_REGISTRY_PORT: v.SANDBOX_CONTAINER_REGISTRY_PORT ?? v.PORT + 8,
 }));
 
 export type Env = z.infer<typeof schema>;

@@ -27,7 +27,9 @@ import { ensureSandboxCa, loadSandboxTls } from "./core/tls";
 import { SecretValueMaskingRecorder, createKeyVaultService, type KeyVaultState } from "./keyvault/keyvault-service";
 import { SANDBOX_VAULT } from "./keyvault/sandbox-vault";
 import { createNexusService, nexusMessage, nexusUnrouted, type NexusState } from "./nexus/nexus-service";
-import { generateUpstream } from "./packages/upstream";
+import { generateUpstream, type Upstream } from "./packages/upstream";
+import { normalizeProjectName } from "./packages/versions";
+import { ContainerRegistryState, createContainerRegistryRouter, registryError, type ContainerRegistrySnapshot } from "./registry/container-registry";
 import { createIdentityService, type IdentityService } from "./identity/identity-service";
 
 export { ensureSandboxCa } from "./core/tls";
@@ -88,6 +90,8 @@ export type RunningSandbox = {
   identity: IdentityService;
   /** Azure ML registries: their assets, publish operations and the publish call counter (sandbox/aml/registries.ts). */
   registries: RegistryState;
+  /** The container registry imitation (MCR base images and their current digests). */
+  containerRegistry: ContainerRegistryState;
   /** Resolves when every deployment and image build started so far has settled (hanging builds excluded). */
   close: () => Promise<void>;
 };
@@ -107,6 +111,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
 
   try {
     const upstream = await generateUpstream();
+    for (const [release, reason] of snapshot?.pypi?.yanked ?? []) upstream.yanked.set(release, reason);
     const azurite = await startAzurite({ certFile: tls.serverCertFile, keyFile: tls.serverKeyFile, port: ports.blob, location: options.persistState ? path.join(dataDir, "blob") : undefined });
     closers.push(azurite.close);
     const blob = new SandboxBlobAccess(azurite.accountUrl, tls.ca);
@@ -118,6 +123,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     const registries = new RegistryState();
     registries.restore(snapshot?.registries);
     seedRegistries(registries, FEEDGATE_SUBSCRIPTION_ID);
+    const containerRegistry = new ContainerRegistryState();
+    containerRegistry.restore(snapshot?.containerRegistry);
     // Set once the servers are up; requests that change state schedule a snapshot.
     const persisted: { writer?: SnapshotWriter } = {};
     const endpointsRef: { dataPlane: string; nexusPort: number; artifactsPort: number } = { dataPlane: "", nexusPort: 0, artifactsPort: 0 };
@@ -153,6 +160,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     const armFault = (status: number): SandboxResponse => armError(status, status === 429 ? "TooManyRequests" : status === 503 ? "ServiceUnavailable" : "InternalServerError", status === 429 ? "The request is being throttled." : "The server encountered an internal error. Please retry the request.");
     const servers: SandboxServer[] = [];
     const paceAdmin = (method: string, adminPath: string, body: Buffer): SandboxResponse | undefined => {
+      if (adminPath.startsWith("/_sandbox/container-registry")) return containerRegistryAdmin(containerRegistry, method, adminPath, body, () => persisted.writer?.changed());
+      if (adminPath === "/_sandbox/pypi/yank") return yankAdmin(upstream, method, body, () => persisted.writer?.changed());
       if (adminPath !== "/_sandbox/pace") return undefined;
       if (method === "GET") return { status: 200, json: pace };
       if (method !== "PUT" && method !== "POST") return { status: 405 };
@@ -198,12 +207,17 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
       if (port === 8081 && privateIps(arm).has(url.hostname)) return nexusServer.url;
       return undefined;
     };
-    const dataPlane = createDataPlaneRouter({ arm, aml, faults, blob, ca: tls.ca, stepMs: () => pace.buildStepMs, resolveOrigin });
+    const dataPlane = createDataPlaneRouter({ arm, aml, faults, blob, ca: tls.ca, stepMs: () => pace.buildStepMs, resolveOrigin, imageDigest: (image) => containerRegistry.digestOf(image) });
     const dataPlaneServer = await start("amlDataPlane", dataPlane.router, ports.amlDataPlane, {
       authorize: (req) => (/^bearer \S+/i.test(req.headers.authorization ?? "") ? undefined : { status: 401, json: { error: { code: "UserError", message: "Authorization header is missing or invalid." } } }),
       faultBody: armFault,
     });
     endpointsRef.dataPlane = dataPlaneServer.url;
+    const containerRegistryServer = await start("containerRegistry", createContainerRegistryRouter(containerRegistry), ports.containerRegistry, {
+      faultBody: (status) => registryError(status, status === 429 ? "TOOMANYREQUESTS" : "UNAVAILABLE", status === 429 ? "too many requests" : "service unavailable"),
+      notFound: () => registryError(404, "NAME_UNKNOWN", "repository name not known to registry"),
+      methodNotAllowed: () => registryError(405, "UNSUPPORTED", "the operation is unsupported"),
+    });
     if (options.seedWorkspaces) {
       await seedExistingWorkspaces(arm, {
         subscriptionId: FEEDGATE_SUBSCRIPTION_ID,
@@ -248,6 +262,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
       servicePrincipalFile: identity.files.servicePrincipalFile,
       identityEndpoint: `${armServer.url}/msi/token`,
       identityHeaderFile: identity.files.identityHeaderFile,
+      containerRegistry: containerRegistryServer.url,
     };
     if (options.writeEndpointsFile !== false) writeFileSync(path.join(dataDir, "endpoints.json"), `${JSON.stringify(endpoints, null, 2)}\n`);
 
@@ -264,6 +279,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
           arm: arm.toSnapshot(),
           aml: aml.toSnapshot(),
           registries: registries.toSnapshot(),
+          containerRegistry: containerRegistry.toSnapshot(),
+          pypi: { yanked: [...upstream.yanked.entries()] },
           nexus: nexus.state,
           artifacts: artifacts.state,
           keyVault: { ...keyVault.state, port: keyVaultServer.port },
@@ -287,6 +304,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
       pace,
       identity,
       registries,
+      containerRegistry,
       close: async () => {
         if (closed) return;
         closed = true;
@@ -309,6 +327,8 @@ type SandboxSnapshot = {
   arm?: ArmSnapshot;
   aml?: AmlSnapshot;
   registries?: RegistrySnapshot;
+  containerRegistry?: ContainerRegistrySnapshot;
+  pypi?: { yanked?: [string, string][] };
   nexus?: Partial<NexusState>;
   artifacts?: Partial<ArtifactsState>;
   keyVault?: Partial<KeyVaultState> & { port?: number };
@@ -329,6 +349,46 @@ async function noteInterruptedBuilds(blob: SandboxBlobAccess, builds: ImageBuild
     const line = `${new Date().toISOString().replace("T", " ").slice(0, 19)} Image build failed: BuildInterrupted\n${build.error?.message ?? ""}\n`;
     await blob.appendBlock(build.logContainer, build.logBlob, line).catch(() => undefined);
   }
+}
+
+const yankSchema = z.object({ project: z.string().min(1).max(100), version: z.string().min(1).max(64), reason: z.string().max(300).optional(), yanked: z.boolean().default(true) }).strict();
+
+/**
+ * `POST /_sandbox/pypi/yank` `{"project":"tinytext","version":"0.1.0","reason":"…"}` yanks every
+ * file of a release of the public index (PEP 592: data-yanked, PEP 691 `yanked`); `"yanked": false`
+ * un-yanks it. Every feed that proxies the index shows it at once.
+ */
+function yankAdmin(upstream: Upstream, method: string, body: Buffer, changed: () => void): SandboxResponse {
+  if (method !== "POST") return { status: 405 };
+  const parsed = yankSchema.safeParse(safeJson(body));
+  if (!parsed.success) return { status: 400, json: { error: z.prettifyError(parsed.error) } };
+  const project = upstream.pypi.get(normalizeProjectName(parsed.data.project));
+  const release = project?.releases.find((r) => r.version === parsed.data.version);
+  if (!project || !release) return { status: 404, json: { error: `the sandbox index has no ${parsed.data.project} ${parsed.data.version}` } };
+  const key = `${project.normalized}==${release.version}`;
+  if (parsed.data.yanked) upstream.yanked.set(key, parsed.data.reason ?? "");
+  else upstream.yanked.delete(key);
+  changed();
+  return { status: 200, json: { project: project.normalized, version: release.version, yanked: parsed.data.yanked, files: release.files.map((f) => f.filename) } };
+}
+
+const advanceImageSchema = z.object({ image: z.string().min(1).max(300) }).strict();
+
+/**
+ * `GET /_sandbox/container-registry`: every served image and its current digest.
+ * `POST /_sandbox/container-registry/advance` `{"image":"mcr.microsoft.com/azureml/…:latest"}`:
+ * publishes a new manifest for that tag, so its digest moves forward.
+ */
+function containerRegistryAdmin(state: ContainerRegistryState, method: string, adminPath: string, body: Buffer, changed: () => void): SandboxResponse {
+  if (adminPath === "/_sandbox/container-registry") return method === "GET" ? { status: 200, json: { value: state.list() } } : { status: 405 };
+  if (adminPath !== "/_sandbox/container-registry/advance") return { status: 404, json: { error: `unknown admin path ${adminPath}` } };
+  if (method !== "POST") return { status: 405 };
+  const parsed = advanceImageSchema.safeParse(safeJson(body));
+  if (!parsed.success) return { status: 400, json: { error: z.prettifyError(parsed.error) } };
+  const moved = state.advance(parsed.data.image);
+  if (!moved) return { status: 404, json: { error: `the sandbox registry does not serve ${parsed.data.image}` } };
+  changed();
+  return { status: 200, json: moved };
 }
 
 const paceSchema = z.object({ armStepMs: z.number().int().min(0).max(600_000).optional(), buildStepMs: z.number().int().min(0).max(600_000).optional() });

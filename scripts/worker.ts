@@ -10,6 +10,7 @@ import { ConfigError, parseEnv } from "@/lib/env";
 import { createWorker } from "@/lib/jobs/create-worker";
 import { prepareJobDatabase } from "@/lib/jobs/prepare-job-database";
 import { ensureDriftWatch } from "@/lib/workflows/check-feed-drift/ensure-watch";
+import { ensureStalenessWatch } from "@/lib/workflows/check-staleness/request-check";
 import { createJobDefinitions } from "@/lib/workflows/registry";
 import { loadCloud } from "@/lib/cloud/load-cloud";
 
@@ -28,6 +29,8 @@ async function main() {
   worker.start();
   // Live feeds are re-checked at start and every FEED_CHECK_INTERVAL_MS by one watcher job.
   await ensureDriftWatch(db, env.FEED_CHECK_INTERVAL_MS);
+  // Built environments are checked for staleness at start and every STALENESS_CHECK_INTERVAL_MS.
+  await ensureStalenessWatch(db, env.STALENESS_CHECK_INTERVAL_MS);
   console.log(`feedgate worker ${owner}: running ${jobs.map((j) => j.kind).join(", ")}`);
 
   let isStopping = false;

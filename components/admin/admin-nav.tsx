@@ -9,6 +9,7 @@ const SECTIONS = [
   { href: "/admin/workspaces", label: "Workspaces" },
   { href: "/admin/registries", label: "Registries" },
   { href: "/admin/feed-hosts", label: "Feed hosts" },
+  { href: "/admin/staleness", label: "Stale environments" },
 ] as const;
 
 /** The Admin area's own navigation: one tab per page, the current one marked. */
@@ -17,7 +18,7 @@ export function AdminNav() {
   return (
     <nav aria-label="Admin sections" className="mb-6 flex flex-wrap gap-1 border-b border-slate-200">
       {SECTIONS.map((s) => {
-        const current = pathname === s.href;
+        const current = pathname === s.href || (s.href !== "/admin" && pathname.startsWith(`${s.href}/`));
         return (
           <Link
             key={s.href}

@@ -73,6 +73,10 @@ export function BuildFiltersForm({ filters, teams, workspaces, statuses, failure
       </div>
       <div className="flex items-end gap-2 sm:col-span-2 lg:col-span-4 xl:col-span-8">
         <Select id={`${id}-sort`} name="sort" label="Sort" value={filters.sort === "newest" ? undefined : filters.sort} onChange={update} options={[["oldest", "Oldest first"]]} all="Newest first" />
+        <div className="flex items-center gap-2 self-end pb-1.5">
+          <input id={`${id}-stale`} name="stale" type="checkbox" value="1" checked={filters.stale === true} onChange={(e) => update("stale", e.target.checked ? "1" : "")} className="h-4 w-4 rounded border-slate-300" />
+          <label htmlFor={`${id}-stale`} className="text-sm text-slate-800">Stale environments only</label>
+        </div>
         <button type="submit" className="rounded-lg bg-slate-900 px-3 py-1.5 text-sm font-semibold text-white hover:bg-slate-700">Apply</button>
         <button type="button" className="rounded-lg px-3 py-1.5 text-sm font-medium text-slate-700 underline-offset-2 hover:underline" onClick={() => {
             setQ("");

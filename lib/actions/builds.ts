@@ -2,7 +2,7 @@
 
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import { rebuildBuild } from "@/lib/requests/rebuild-build";
+import { rebuildBuild } from "@/lib/workflows/provision-request/rebuild-build";
 import { retryBuild } from "@/lib/requests/retry-build";
 import { rebuildBuildSchema } from "@/lib/validation/rebuild-build";
 import { getDb } from "@/lib/db/client";

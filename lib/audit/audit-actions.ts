@@ -45,5 +45,7 @@ export const AUDIT_ACTIONS = [
   "environment.publish_requested",
   "environment.published",
   "environment.publish_failed",
+  "environment.stale",
+  "rebuild_batch.started",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -43,6 +43,12 @@ export const FAILURE_CLASS_LABELS: Record<FailureClassValue, string> = {
 
 const blankToUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : Array.isArray(v) ? v[0] : v);
 const optional = <T extends z.ZodType>(schema: T) => z.preprocess(blankToUndefined, schema.optional());
+/** A checkbox or link flag: "1" or "true" (a form's checked box, a link), blank or absent for off. */
+const flagSchema = z.preprocess((v) => {
+  const value = blankToUndefined(v);
+  if (value === true || value === "1" || value === "true" || value === "on") return true;
+  return value === false || value === "0" || value === "false" ? undefined : value;
+}, z.literal(true, { message: "must be 1 or left out" }).optional());
 const cursorSchema = z.string().max(200).refine((v) => parseCursor(v) !== null, "is not a valid page cursor; start again from the first page");
 
 export const buildFiltersSchema = z.object({
@@ -56,6 +62,8 @@ export const buildFiltersSchema = z.object({
   to: optional(calendarDaySchema),
   /** Environment name contains this text. */
   q: optional(z.string().trim().max(100)),
+  /** Only the newest succeeded build of each environment version that is stale and not superseded. */
+  stale: flagSchema,
   sort: z.preprocess(blankToUndefined, z.enum(BUILD_SORTS).default("newest")),
   cursor: optional(cursorSchema),
   limit: z.preprocess(blankToUndefined, z.coerce.number().int().min(1).max(200).default(50)),
@@ -63,7 +71,7 @@ export const buildFiltersSchema = z.object({
 export type BuildFilters = z.infer<typeof buildFiltersSchema>;
 
 /** The params that change the result set (all but cursor and limit), in a stable order. */
-export const FILTER_KEYS = ["team", "workspace", "status", "failureClass", "from", "to", "q", "sort"] as const;
+export const FILTER_KEYS = ["team", "workspace", "status", "failureClass", "from", "to", "q", "stale", "sort"] as const;
 
 /** Search params for a view: default values are left out so URLs stay short and stable. */
 export function toSearchParams(filters: Partial<BuildFilters>): URLSearchParams {
@@ -71,7 +79,7 @@ export function toSearchParams(filters: Partial<BuildFilters>): URLSearchParams 
   for (const key of [...FILTER_KEYS, "cursor"] as const) {
     const value = filters[key];
     if (value === undefined || value === "" || (key === "sort" && value === "newest")) continue;
-    out.set(key, String(value));
+    out.set(key, value === true ? "1" : String(value));
   }
   if (filters.limit !== undefined && filters.limit !== 50) out.set("limit", String(filters.limit));
   return out;

@@ -2,10 +2,10 @@ import { describe, expect, it } from "vitest";
 import { diffBuildLocks, LockParseError, normalizeName, parseBuildLock, pinnedPackages, readLockLines } from "./build-lock";
 
 const block = (kind: string, ...lines: string[]) => [`### FEEDGATE-LOCK BEGIN ${kind} ###`, ...lines, `### FEEDGATE-LOCK END ${kind} ###`].join("\n");
-const log = (...parts: string[]) => ["Step 7/8 : RUN echo '### FEEDGATE-LOCK BEGIN pip ###' && pip freeze && echo '### FEEDGATE-LOCK END pip ###'", ...parts, "Successfully built 8c9d0e1f2a3b", ""].join("\n");
+const log = (...parts: string[]) => ["Step 7/8 : RUN echo '### FEEDGATE-LOCK BEGIN pip ###' && pip list --format=freeze && echo '### FEEDGATE-LOCK END pip ###'", ...parts, "Successfully built 8c9d0e1f2a3b", ""].join("\n");
 
 describe("parseBuildLock", () => {
-  it("reads pip freeze and conda list --explicit between the markers, names normalised and sorted", () => {
+  it("reads pip list --format=freeze and conda list --explicit between the markers, names normalised and sorted", () => {
     const text = log(
       block("pip", "Tiny_ML==0.3.0", "zope.interface==6.0", "attrs==23.1.0+local.1"),
       block("conda", "# platform: linux-64", "@EXPLICIT", "https://nexus:8443/repository/conda/noarch/tinyhttp-1.2.0-pyhd8ed1ab_0.tar.bz2", "https://nexus:8443/repository/conda/linux-64/lib-foo-2.0a1-h123_1.conda"),

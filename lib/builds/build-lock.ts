@@ -1,6 +1,6 @@
 /**
  * A build's lock: what its image actually installed, read from its own log, where the
- * Dockerfile's last layers print `pip freeze` and `conda list --explicit` between fixed markers
+ * Dockerfile's last layers print `pip list --format=freeze` and `conda list --explicit` between fixed markers
  * (lib/feed-config/build-lock-markers). The log is the build's output, not Feedgate's: every line
  * between the markers must be a package this module can name strictly, or the whole lock is
  * refused (a lock is later pinned into a Dockerfile, so nothing loose may pass).
@@ -15,7 +15,7 @@ export type LockDiff = { added: LockChange[]; removed: LockChange[]; changed: Lo
 
 /** PEP 508 project names (ASCII letters, digits, `.`, `_`, `-`, starting and ending alphanumeric). */
 const PEP508_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,126}[A-Za-z0-9])?$/;
-/** Public PEP 440 versions, plus a local label: what pip freeze prints for index installs. */
+/** Public PEP 440 versions, plus a local label: what pip prints for index installs. */
 const PEP440_VERSION = /^(?:[0-9]+!)?[0-9]+(?:\.[0-9]+){0,9}(?:(?:a|b|rc)[0-9]+)?(?:\.post[0-9]+)?(?:\.dev[0-9]+)?(?:\+[a-z0-9]+(?:\.[a-z0-9]+){0,9})?$/i;
 /** conda package names and versions (conda allows letters in versions, e.g. openssl 1.1.1w). */
 const CONDA_NAME = /^[a-z0-9](?:[a-z0-9._-]{0,126}[a-z0-9])?$/;
@@ -82,7 +82,7 @@ function lastBlock(lines: string[], kind: LockKind): string[] | null {
   return lines.slice(begin + 1, end).filter(Boolean);
 }
 
-/** `pip freeze`: `name==version` per line; anything else (editables, direct URLs, options) is refused. */
+/** `pip list --format=freeze`: `name==version` per line; anything else (editables, direct URLs, options) is refused. */
 function parsePipLine(line: string): LockEntry[] {
   const m = /^([^=\s]+)==([^=\s]+)$/.exec(line);
   const entry = m?.[1] && m[2] ? { name: normalizeName(m[1]), version: m[2] } : undefined;

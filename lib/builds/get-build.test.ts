@@ -50,7 +50,7 @@ for (const provider of testProviders()) {
           data: { teamId: team.id, workspaceId: workspace.id, name: "locked", version, baseImage: "mcr.microsoft.com/azureml/openmpi4.1.0-ubuntu22.04:latest", packages: { pip: ["tinyml"], conda: [] }, dockerfileHash: "x" },
         });
         const row = await t.db.environmentBuild.create({ data: { environmentId: env.id, teamId: team.id, workspaceId: workspace.id, environmentName: "locked", status: "SUCCEEDED", queuedAt, pipIndexUrl: "https://nexus.contoso.example/repository/vision/simple/", condaChannelUrls: [] } });
-        await appendBuildLog(t.db, row.id, ["Step 9/9 : RUN echo '### FEEDGATE-LOCK BEGIN pip ###' && pip freeze && echo '### FEEDGATE-LOCK END pip ###'", "### FEEDGATE-LOCK BEGIN pip ###", ...freeze, "### FEEDGATE-LOCK END pip ###", "Successfully built 8c9d0e1f2a3b", ""].join("\n"));
+        await appendBuildLog(t.db, row.id, ["Step 9/9 : RUN echo '### FEEDGATE-LOCK BEGIN pip ###' && pip list --format=freeze && echo '### FEEDGATE-LOCK END pip ###'", "### FEEDGATE-LOCK BEGIN pip ###", ...freeze, "### FEEDGATE-LOCK END pip ###", "Successfully built 8c9d0e1f2a3b", ""].join("\n"));
         await recordBuildLock(t.db, row.id);
         return row;
       };

@@ -6,6 +6,7 @@ import { requireRole, teamScope } from "@/lib/auth/require-role";
 import type { PrismaClient } from "@/lib/db/client";
 import { BUILD_PHASES, environmentPackagesSchema, feedRepositorySchema, phaseTimingsSchema, readJsonColumn, readJsonList, type BuildPhase, type PhaseTimings } from "@/lib/db/json-columns";
 import { NotFoundError } from "@/lib/errors";
+import { readStaleReasons, type StaleReason } from "@/lib/staleness/stale-reasons";
 import { environmentSpecSchema, feedClientSchema, renderDockerfile } from "@/lib/feed-config/render";
 import { diffBuildLocks, type BuildLock, type LockDiff } from "./build-lock";
 import { guidanceFor } from "./classify-build-failure";
@@ -45,6 +46,8 @@ export interface BuildDetail extends BuildSummary {
   baseline: { id: string; queuedAt: Date; environmentVersion: string; dockerfileDiff: DiffPart[]; packageDiff: DiffPart[]; lockDiff: LockDiff | null } | null;
   /** What the build installed, from its own log; null until it succeeded (or for a build Feedgate did not see). */
   lock: BuildLock | null;
+  /** Why its environment version should be rebuilt; null while it is fresh (or superseded by a newer version). */
+  staleReasons: StaleReason[] | null;
 }
 
 /** The build if the user's teams own it (any for Admins); 404 otherwise, the same as a build that does not exist. */
@@ -71,6 +74,9 @@ export async function getBuild(db: PrismaClient, actor: ActingUser, buildId: str
           baseImage: true,
           packages: true,
           requestId: true,
+          staleAt: true,
+          staleReasons: true,
+          supersededAt: true,
           team: { select: { name: true } },
           workspace: { select: { name: true } },
           request: { select: { feed: { select: { pipIndexUrl: true, condaChannelUrl: true, repositories: true } } } },
@@ -115,6 +121,7 @@ export async function getBuild(db: PrismaClient, actor: ActingUser, buildId: str
     dockerfile,
     baseline: baselineDetail,
     lock,
+    staleReasons: env.staleAt && !env.supersededAt ? readStaleReasons(env.staleReasons) : null,
   };
 }
 

@@ -4,6 +4,7 @@ import type { ActingUser } from "@/lib/auth/acting-user";
 import { isAdmin, requireRole, teamScope } from "@/lib/auth/require-role";
 import type { PrismaClient } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
+import { newestSucceededBuilds } from "@/lib/staleness/environment-health";
 import { encodeCursor, parseCursor, type BuildFilters } from "./build-filters";
 import { searchEnvironmentNames } from "./search-names";
 
@@ -43,7 +44,8 @@ export async function listBuilds(db: PrismaClient, actor: ActingUser, filters: B
   // which finds a page within a few hundred rows (MANY_MATCHES / share of matches).
   // Text holding LIKE wildcards always goes by name: `contains` would read them as wildcards.
   const names = resolved.names && (/[\\%_]/.test(filters.q ?? "") || (await isRare(db, actor, resolved.names))) ? resolved.names : null;
-  const where: Prisma.EnvironmentBuildWhereInput = { AND: [...buildScopeWhere(actor, filters, { names }), ...cursorWhere(filters.cursor, direction)] };
+  const stale = filters.stale ? [{ id: { in: await staleBuildIds(db, actor, filters) } }] : [];
+  const where: Prisma.EnvironmentBuildWhereInput = { AND: [...buildScopeWhere(actor, filters, { names }), ...stale, ...cursorWhere(filters.cursor, direction)] };
   const rows = await db.environmentBuild.findMany({
     where,
     select: buildSummarySelect,
@@ -65,6 +67,26 @@ export async function resolveBuildSearch(db: PrismaClient, filters: Partial<Buil
 }
 
 const MANY_MATCHES = 2000;
+
+/** The stale filter lists at most this many versions' builds (the oldest stale first). */
+export const STALE_FILTER_LIMIT = 2000;
+
+/**
+ * The stale filter's builds: the newest succeeded build of each stale, non-superseded version the
+ * user may see (within the team and workspace filters), read on Environment(staleAt, teamId) and
+ * then per version on EnvironmentBuild(environmentId, status, queuedAt). The page's own keyset
+ * query then pages over these ids, so the other filters, the sort and the cursor work as usual.
+ */
+async function staleBuildIds(db: PrismaClient, actor: ActingUser, filters: Partial<BuildFilters>): Promise<string[]> {
+  const versions = await db.environment.findMany({
+    where: { staleAt: { not: null }, supersededAt: null, ...teamScope(actor), ...(filters.team ? { teamId: filters.team } : {}), ...(filters.workspace ? { workspaceId: filters.workspace } : {}) },
+    select: { id: true },
+    orderBy: [{ staleAt: "asc" }, { id: "asc" }],
+    take: STALE_FILTER_LIMIT,
+  });
+  if (!isAdmin(actor) && actor.teamIds.length === 0) return [];
+  return [...(await newestSucceededBuilds(db, versions.map((v) => v.id))).values()];
+}
 
 /**
  * Whether the user's builds with these names are fewer than MANY_MATCHES, from BuildNameCount

@@ -7,7 +7,7 @@ export class CloudError extends Error {
   constructor(
     message: string,
     readonly details: {
-      service: "arm" | "aml" | "nexus" | "artifacts" | "blob";
+      service: "arm" | "aml" | "nexus" | "artifacts" | "blob" | "containerRegistry";
       status?: number;
       code?: string;
       /** From Retry-After, when the service sent one. */

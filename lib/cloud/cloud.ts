@@ -8,6 +8,7 @@ import type { TokenCredential } from "@azure/core-auth";
 import { createAmlClient, type AmlClient, type WorkspaceConnectionFacts, type WorkspaceRef } from "@/lib/cloud/aml";
 import { createArmClient, type ArmClient, type ReadBudget } from "@/lib/cloud/arm";
 import { createArtifactsClient, type ArtifactsClient } from "@/lib/cloud/artifacts";
+import { createContainerRegistryClient, type ContainerRegistryClient } from "@/lib/cloud/container-registry";
 import { createCredentialResolver, type ResolveCredentialRef } from "@/lib/cloud/credentials";
 import { createNexusClient, type NexusClient } from "@/lib/cloud/nexus";
 
@@ -37,6 +38,8 @@ export interface SandboxEndpointsFile {
   identityEndpoint: string;
   /** The value of IDENTITY_HEADER (X-IDENTITY-HEADER; MSI_SECRET). */
   identityHeaderFile: string;
+  /** The container registry imitation (the MCR base images, OCI distribution API); absent in an endpoints.json older than it. */
+  containerRegistry?: string;
 }
 
 export const SANDBOX_SUBSCRIPTION_ID = "00000000-0000-4000-8000-00000000feed";
@@ -46,6 +49,8 @@ export interface Cloud {
   subscriptionId: string;
   arm: ArmClient;
   aml: AmlClient;
+  /** The registry the allow-listed base images are pulled from (MCR; the sandbox's imitation in sandbox mode). */
+  containerRegistry: ContainerRegistryClient;
   /**
    * A Nexus client for the host; its GETs take tokens from `readBudget` when one is given.
    * `credential` is the host's credentialRef already resolved by the caller, so it is not resolved again.
@@ -75,6 +80,8 @@ interface CommonOptions {
   artifactsApi: string;
   artifactsPackages: string;
   resolveCredentialRef: ResolveCredentialRef;
+  /** The base URL a base image's registry host is reached at. */
+  containerRegistryUrl: (host: string) => string;
 }
 
 function buildCloud(mode: Cloud["mode"], o: CommonOptions, nexusVm: (ip: string) => { baseUrl: string; credentialRef: string }, artifacts: { baseUrl: string; credentialRef: string }): Cloud {
@@ -85,6 +92,7 @@ function buildCloud(mode: Cloud["mode"], o: CommonOptions, nexusVm: (ip: string)
     subscriptionId: o.subscriptionId,
     arm: createArmClient({ credential: o.credential, subscriptionId: o.subscriptionId, endpoint: o.armEndpoint }),
     aml,
+    containerRegistry: createContainerRegistryClient({ baseUrlFor: o.containerRegistryUrl }),
     async nexusFor(host, options) {
       const password = options?.credential ?? (await resolveCredentialRef(host.credentialRef));
       return createNexusClient({ baseUrl: host.baseUrl, username: "admin", password, readBudget: options?.readBudget, signal: options?.signal });
@@ -130,6 +138,8 @@ export function createSandboxCloud(endpoints: SandboxEndpointsFile, credential: 
         vaultEndpoint: ({ vaultName }) => `${sandboxKeyVault(endpoints)}/${vaultName}`,
         disableChallengeResourceVerification: true,
       }),
+      // Every base image's registry host is the sandbox's registry; the image names stay MCR's.
+      containerRegistryUrl: () => sandboxContainerRegistry(endpoints),
     },
     // The sandbox runs one Nexus for every VM it "deploys".
     () => ({ baseUrl: endpoints.nexus, credentialRef: `file:${endpoints.nexusAdminPasswordFile}` }),
@@ -148,10 +158,17 @@ export function createAzureCloud(options: { credential: TokenCredential; subscri
       artifactsApi: "https://feeds.dev.azure.com",
       artifactsPackages: "https://pkgs.dev.azure.com",
       resolveCredentialRef: createCredentialResolver({ credential: options.credential }),
+      // The host comes from the BASE_IMAGE_IDS allow-list (parseBaseImage), never from input.
+      containerRegistryUrl: (host) => `https://${host}`,
     },
     (ip) => ({ baseUrl: `http://${ip}:8081`, credentialRef: options.nexusCredentialRef }),
     { baseUrl: "https://feeds.dev.azure.com", credentialRef: options.artifactsCredentialRef },
   );
+}
+
+function sandboxContainerRegistry(endpoints: SandboxEndpointsFile): string {
+  if (!endpoints.containerRegistry) throw new Error("The sandbox cloud has no container registry endpoint: restart it (npm start or npm run sandbox) so it writes a current endpoints.json.");
+  return endpoints.containerRegistry;
 }
 
 function sandboxKeyVault(endpoints: SandboxEndpointsFile): string {

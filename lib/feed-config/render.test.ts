@@ -89,11 +89,11 @@ describe("environment files", () => {
   it("ends with layers that print what was installed between the lock markers, conda only when conda is used", () => {
     const d = renderDockerfile(spec, nexus).trimEnd().split("\n");
     expect(d.slice(-2)).toEqual([
-      "RUN echo '### FEEDGATE-LOCK BEGIN pip ###' && pip freeze && echo '### FEEDGATE-LOCK END pip ###'",
+      "RUN echo '### FEEDGATE-LOCK BEGIN pip ###' && pip list --format=freeze && echo '### FEEDGATE-LOCK END pip ###'",
       "RUN echo '### FEEDGATE-LOCK BEGIN conda ###' && conda list --explicit && echo '### FEEDGATE-LOCK END conda ###'",
     ]);
     const pipOnly = renderDockerfile({ ...spec, conda: [] }, nexus);
-    expect(pipOnly).toContain("pip freeze");
+    expect(pipOnly).toContain("pip list --format=freeze");
     expect(pipOnly).not.toContain("conda list");
   });
 

@@ -158,7 +158,9 @@ function lockLayers(usesConda: boolean): string[] {
   const layer = (kind: LockKind, command: string) => `RUN echo '${lockBeginMarker(kind)}' && ${command} && echo '${lockEndMarker(kind)}'`;
   return [
     "# Record what was installed (Feedgate reads this back from the build log as the build's lock)",
-    layer("pip", "pip freeze"),
+    // Not `pip freeze`: it prints a package conda installed as `name @ file:///…` (its PEP 610
+    // direct URL), where `pip list --format=freeze` prints `name==version` for every package.
+    layer("pip", "pip list --format=freeze"),
     ...(usesConda ? [layer("conda", "conda list --explicit")] : []),
     "",
   ];

@@ -3,15 +3,18 @@
  * - what needs you (Approvers): proposed upstream sources and requests nobody has decided yet;
  *   these stay until someone decides them;
  * - what changed (Requesters): your requests that moved on, your teams' finished builds and
- *   flagged feeds, since the moment you last marked notifications as seen.
+ *   flagged feeds, and your teams' environment versions that turned stale (Environment.staleAt,
+ *   the first time the staleness check found a reason to rebuild), since the moment you last
+ *   marked notifications as seen.
  */
 import "server-only";
 import type { ActingUser } from "@/lib/auth/acting-user";
 import type { PrismaClient } from "@/lib/db/client";
+import { readStaleReasons, STALE_REASON_LABELS } from "@/lib/staleness/stale-reasons";
 
 export interface NotificationItem {
   id: string;
-  kind: "needs-decision" | "request-changed" | "build-finished" | "feed-flagged";
+  kind: "needs-decision" | "request-changed" | "build-finished" | "feed-flagged" | "environment-stale";
   title: string;
   detail: string;
   href: string;
@@ -45,6 +48,8 @@ export async function countNotifications(db: PrismaClient, actor: ActingUser): P
     isRequester(actor) ? db.feedRequest.count({ where: { submittedByOid: actor.oid, status: { in: MOVED_ON }, updatedAt: { gt: since } } }) : 0,
     isRequester(actor) && actor.teamIds.length ? db.environmentBuild.count({ where: { teamId: { in: actor.teamIds }, status: { in: ["SUCCEEDED", "FAILED"] }, finishedAt: { gt: since } } }) : 0,
     isRequester(actor) && actor.teamIds.length ? db.auditEvent.count({ where: { action: "feed.flagged", teamId: { in: actor.teamIds }, createdAt: { gt: since } } }) : 0,
+    // Environment @@index([staleAt, teamId]): a range on staleAt, so the cost follows the new items.
+    isRequester(actor) && actor.teamIds.length ? db.environment.count({ where: { staleAt: { gt: since }, teamId: { in: actor.teamIds }, supersededAt: null } }) : 0,
   ]);
   return counts.reduce((a, b) => a + b, 0);
 }
@@ -63,10 +68,11 @@ export async function listNotifications(db: PrismaClient, actor: ActingUser): Pr
   }
   if (isRequester(actor)) {
     const recent = new Date(Math.min(since.getTime(), Date.now() - 7 * 24 * 3600_000));
-    const [requests, builds, flags] = await Promise.all([
+    const [requests, builds, flags, stale] = await Promise.all([
       db.feedRequest.findMany({ where: { submittedByOid: actor.oid, status: { in: MOVED_ON }, updatedAt: { gt: recent } }, orderBy: { updatedAt: "desc" }, take: LIST_LIMIT, select: { id: true, title: true, status: true, statusReason: true, updatedAt: true } }),
       actor.teamIds.length ? db.environmentBuild.findMany({ where: { teamId: { in: actor.teamIds }, status: { in: ["SUCCEEDED", "FAILED"] }, finishedAt: { gt: recent } }, orderBy: { finishedAt: "desc" }, take: LIST_LIMIT, select: { id: true, environmentName: true, status: true, finishedAt: true, failureMessage: true } }) : [],
       actor.teamIds.length ? db.auditEvent.findMany({ where: { action: "feed.flagged", teamId: { in: actor.teamIds }, createdAt: { gt: recent } }, orderBy: { id: "desc" }, take: LIST_LIMIT, select: { id: true, targetId: true, after: true, createdAt: true } }) : [],
+      actor.teamIds.length ? db.environment.findMany({ where: { staleAt: { gt: recent }, teamId: { in: actor.teamIds }, supersededAt: null }, orderBy: { staleAt: "desc" }, take: LIST_LIMIT, select: { id: true, name: true, version: true, staleAt: true, staleReasons: true } }) : [],
     ]);
     for (const r of requests) items.push({ id: `request-state:${r.id}`, kind: "request-changed", title: `Your request “${r.title}” is ${r.status.toLowerCase().replaceAll("_", " ")}`, detail: r.statusReason ?? "", href: `/requests/${r.id}`, at: r.updatedAt, isUnread: r.updatedAt > since });
     for (const b of builds) {
@@ -75,6 +81,10 @@ export async function listNotifications(db: PrismaClient, actor: ActingUser): Pr
     }
     for (const f of flags) {
       items.push({ id: `flag:${f.id}`, kind: "feed-flagged", title: `A feed of your team was flagged`, detail: flagDetail(f.after), href: "/feeds", at: f.createdAt, isUnread: f.createdAt > since });
+    }
+    for (const e of stale) {
+      const at = e.staleAt ?? new Date(0);
+      items.push({ id: `stale:${e.id}`, kind: "environment-stale", title: `Environment ${e.name} version ${e.version} is stale`, detail: staleDetail(e.staleReasons), href: "/builds", at, isUnread: at > since });
     }
   }
   items.sort((a, b) => Number(b.isUnread) - Number(a.isUnread) || b.at.getTime() - a.at.getTime());
@@ -89,6 +99,15 @@ export async function markNotificationsSeen(db: PrismaClient, actor: ActingUser)
   const seenAt = new Date();
   await db.user.updateMany({ where: { id: actor.id }, data: { notificationsSeenAt: seenAt } });
   return { seenAt };
+}
+
+/** Why, in one line: the first reason's label and sentence, and how many more there are. */
+function staleDetail(value: unknown): string {
+  const reasons = readStaleReasons(value);
+  const first = reasons[0];
+  if (!first) return "It should be rebuilt.";
+  const more = reasons.length > 1 ? ` (+${reasons.length - 1} more)` : "";
+  return `${STALE_REASON_LABELS[first.kind]}: ${first.detail}${more}`;
 }
 
 /** A revoke names its upstream; the drift check and the health re-check say what they found. */

@@ -6,6 +6,7 @@ import type { PrismaClient } from "@/lib/db/client";
 import { AppError, NotFoundError } from "@/lib/errors";
 import { normalizePackageName } from "@/lib/feed-config/nexus-policy";
 import type { PackageBlockInput } from "./policy-schemas";
+import { requestStalenessCheck } from "@/lib/workflows/check-staleness/request-check";
 import { liveNexusFeedIds, queuePolicySync } from "./queue-policy-sync";
 
 export interface PackageBlockView {
@@ -35,7 +36,9 @@ export async function blockPackage(db: PrismaClient, actor: ActingUser, input: P
     return created;
   });
   const jobs = await queuePolicySync(db, await liveNexusFeedIds(db), `package ${name} blocked`);
-  return { name: block.name, reason: block.reason, jobs };
+  // Environments whose lock pins it show as stale at once, not at the watcher's next round.
+  const stalenessCheckJobId = await requestStalenessCheck(db, `package ${name} blocked`);
+  return { name: block.name, reason: block.reason, jobs, stalenessCheckJobId };
 }
 
 export async function unblockPackage(db: PrismaClient, actor: ActingUser, rawName: string, correlationId: string) {
@@ -48,5 +51,6 @@ export async function unblockPackage(db: PrismaClient, actor: ActingUser, rawNam
     await recordAuditEvent(tx, { actorOid: actor.oid, actorName: actor.name, action: "package.unblocked", targetType: "package-block", targetId: name, before: { blocked: name, reason: existing.reason }, after: null, correlationId });
   });
   const jobs = await queuePolicySync(db, await liveNexusFeedIds(db), `package ${name} unblocked`);
-  return { name, jobs };
+  const stalenessCheckJobId = await requestStalenessCheck(db, `package ${name} unblocked`);
+  return { name, jobs, stalenessCheckJobId };
 }

@@ -12,6 +12,7 @@ import type { UpstreamRevocationInput } from "@/lib/validation/upstream-revocati
 import { resumeWaitingRequests } from "./decide-upstream";
 import { SWITCH_PROXIES_OFFLINE_KIND, switchProxiesOfflineSubject } from "@/lib/workflows/switch-proxies-offline/schema";
 import { SYNC_FEED_POLICY_KIND, syncFeedPolicySubject } from "@/lib/workflows/sync-feed-policy/schema";
+import { requestStalenessCheck } from "@/lib/workflows/check-staleness/request-check";
 
 export interface UpstreamRevocationResult {
   id: string;
@@ -19,6 +20,8 @@ export interface UpstreamRevocationResult {
   status: "revoked";
   flaggedFeeds: { id: string; name: string; teamId: string }[];
   jobId: string;
+  /** The one-off staleness check queued so environments built on its feeds show as stale at once. */
+  stalenessCheckJobId: string;
 }
 
 /**
@@ -90,6 +93,8 @@ export async function revokeUpstream(db: PrismaClient, actor: ActingUser, input:
     return { id: before.id, name: before.name, status: "revoked" as const, flaggedFeeds, jobId: job.id };
   });
   notifyJobReady();
+  // Environments built on the revoked upstream's feeds show as stale at once.
+  const stalenessCheckJobId = await requestStalenessCheck(db, `upstream ${result.name} revoked`);
   await resumeWaitingRequests(db, actor, correlationId);
-  return result;
+  return { ...result, stalenessCheckJobId };
 }

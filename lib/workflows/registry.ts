@@ -13,6 +13,8 @@ import { createSyncFeedPolicyJob } from "@/lib/workflows/sync-feed-policy/defini
 import { createCheckFeedDriftJob } from "@/lib/workflows/check-feed-drift/definition";
 import { createCheckFeedHostJob } from "@/lib/workflows/check-feed-host/definition";
 import { createPublishEnvironmentJob } from "@/lib/workflows/publish-environment/definition";
+import { createRebuildBatchJob } from "@/lib/workflows/rebuild-batch/definition";
+import { createCheckStalenessJob } from "@/lib/workflows/check-staleness/definition";
 
 export interface WorkflowDeps {
   db: PrismaClient;
@@ -23,5 +25,5 @@ export interface WorkflowDeps {
 }
 
 export function createJobDefinitions(deps: WorkflowDeps): JobDefinition[] {
-  return [createProvisionRequestJob(deps), createSwitchProxiesOfflineJob(deps), createSyncFeedPolicyJob(deps), createCheckFeedDriftJob(deps), createCheckFeedHostJob(deps), createPublishEnvironmentJob(deps)];
+  return [createProvisionRequestJob(deps), createSwitchProxiesOfflineJob(deps), createSyncFeedPolicyJob(deps), createCheckFeedDriftJob(deps), createCheckFeedHostJob(deps), createPublishEnvironmentJob(deps), createCheckStalenessJob(deps), createRebuildBatchJob(deps)];
 }

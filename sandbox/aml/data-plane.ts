@@ -18,6 +18,8 @@ export type DataPlaneOptions = {
   ca: string;
   stepMs: () => number;
   resolveOrigin: (url: URL) => string | undefined;
+  /** The base image's current digest in the sandbox's container registry (undefined: not served there). */
+  imageDigest?: (image: string) => string | undefined;
 };
 
 /** The AML environment data plane (regional API host): image details, build trigger, build status, discovery. */
@@ -147,6 +149,7 @@ async function runBuild(options: DataPlaneOptions, ws: ArmResource, build: Image
     contextFiles: inputs.files,
     acrLoginServer: acr,
     resolveOrigin: options.resolveOrigin,
+    imageDigest: options.imageDigest,
     ca: options.ca,
     // Read at each request, as the build agent reads the workspace's connections when it runs.
     feedAuthorization: (indexUrl) => {

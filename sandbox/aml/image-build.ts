@@ -18,6 +18,8 @@ export type BuildInput = {
   acrLoginServer: string;
   /** Maps a URL's origin to a sandbox origin (https://127.0.0.1:port) or undefined = unreachable. */
   resolveOrigin: (url: URL) => string | undefined;
+  /** The image's current digest in the registry it is pulled from, read at pull time. */
+  imageDigest?: (image: string) => string | undefined;
   ca: string;
   /**
    * The Authorization header the workspace's connections give a pip index (a PythonFeed
@@ -28,7 +30,7 @@ export type BuildInput = {
 
 /**
  * What the simulated install put in the image, as `name==version` (pip names PEP 503-normalised,
- * conda names lower-case), sorted: the sandbox's own record, which `pip freeze` and
+ * conda names lower-case), sorted: the sandbox's own record, which `pip list --format=freeze` and
  * `conda list --explicit` print and tests compare Feedgate's recorded lock with.
  */
 export type InstalledPackages = { pip: string[]; conda: string[] };
@@ -92,7 +94,7 @@ export async function simulateBuild(input: BuildInput): Promise<BuildResult> {
           }
           state.hasConda = base.hasConda;
           state.hasPython = base.hasPython;
-          log(`${image.includes(":") ? image.split(":").pop() : "latest"}: Pulling from ${image.split(":")[0]}`, "Digest: sha256:" + "4f".repeat(32), `Status: Downloaded newer image for ${image}`, " ---> 3b5e4c1f2a9d");
+          log(`${image.includes(":") ? image.split(":").pop() : "latest"}: Pulling from ${image.split(":")[0]}`, `Digest: ${input.imageDigest?.(image) ?? `sha256:${"4f".repeat(32)}`}`, `Status: Downloaded newer image for ${image}`, " ---> 3b5e4c1f2a9d");
           break;
         }
         case "ENV": {
@@ -204,7 +206,7 @@ async function runPip(args: string[], state: ShellState, input: BuildInput, log:
     }
     return;
   }
-  if (sub === "freeze") {
+  if (sub === "freeze" || (sub === "list" && args.includes("--format=freeze"))) {
     // As pip: the image's distributions except pip's own tooling, one `name==version` a line.
     log(...[...state.installed.pip].sort(([a], [b]) => a.localeCompare(b)).map(([n, v]) => `${n}==${v}`));
     return;

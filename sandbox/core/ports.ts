@@ -1,5 +1,5 @@
 /** The sandbox services that listen on a port of their own, in start order. */
-export const SANDBOX_SERVICES = ["arm", "aml", "amlDataPlane", "nexus", "artifacts", "blob"] as const;
+export const SANDBOX_SERVICES = ["arm", "aml", "amlDataPlane", "nexus", "artifacts", "blob", "containerRegistry"] as const;
 export type SandboxService = (typeof SANDBOX_SERVICES)[number];
 
 /** The variable that fixes each service's port (validated by lib/env.ts; npm start passes them all). */
@@ -10,6 +10,7 @@ export const SANDBOX_PORT_VARIABLES = {
   nexus: "SANDBOX_NEXUS_PORT",
   artifacts: "SANDBOX_ARTIFACTS_PORT",
   blob: "SANDBOX_BLOB_PORT",
+  containerRegistry: "SANDBOX_CONTAINER_REGISTRY_PORT",
 } as const satisfies Record<SandboxService, string>;
 
 /** The one line printed when a fixed port is taken: it names the variable to change. */

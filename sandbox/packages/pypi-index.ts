@@ -53,6 +53,8 @@ export function simpleIndexProject(req: SandboxRequest, projectName: string, opt
           // PEP 714: only the new name. pip 22.3-23.0 (Debian's 23.0.1) reads a dict under the old
           // "dist-info-metadata" key as a hashable value and crashes; PyPI stopped sending it.
           ...(file.kind === "wheel" ? { "core-metadata": { sha256: metadataSha256(options.upstream, file) } } : {}),
+          // PEP 592 / PEP 691: a reason string, or true when yanked without one.
+          ...yankedJson(options.upstream, project.normalized, release),
         })),
       },
     };
@@ -60,7 +62,9 @@ export function simpleIndexProject(req: SandboxRequest, projectName: string, opt
   const links = files
     .map(({ release, file }) => {
       const meta = file.kind === "wheel" ? ` data-core-metadata="sha256=${metadataSha256(options.upstream, file)}"` : "";
-      return `    <a href="${options.fileHref(project, release, file)}#sha256=${file.sha256}" data-requires-python="${escapeHtml(file.requiresPython)}"${meta}>${file.filename}</a><br/>`;
+      const reason = options.upstream.yanked?.get(`${project.normalized}==${release}`);
+      const yanked = reason === undefined ? "" : ` data-yanked="${escapeHtml(reason)}"`;
+      return `    <a href="${options.fileHref(project, release, file)}#sha256=${file.sha256}" data-requires-python="${escapeHtml(file.requiresPython)}"${meta}${yanked}>${file.filename}</a><br/>`;
     })
     .join("\n");
   return {
@@ -132,4 +136,10 @@ function qualityOf(accept: string, type: string): number {
 
 function escapeHtml(text: string): string {
   return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+}
+
+function yankedJson(upstream: Upstream, normalized: string, version: string): { yanked?: string | true } {
+  const reason = upstream.yanked?.get(`${normalized}==${version}`);
+  if (reason === undefined) return {};
+  return { yanked: reason === "" ? true : reason };
 }

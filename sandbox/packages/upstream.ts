@@ -72,6 +72,8 @@ export type Upstream = {
   findCondaFile: (filename: string) => CondaPackage | undefined;
   /** The internal index (PyPI only); absent on the internal index itself. */
   internal?: Upstream;
+  /** PEP 592 yanked releases, `<normalized name>==<version>` → reason ("" for none); every file of the release is yanked. */
+  yanked: Map<string, string>;
 };
 
 export async function generateUpstream(): Promise<Upstream> {
@@ -102,7 +104,7 @@ async function generateIndex(catalog: CatalogEntry[], isPublic: boolean): Promis
   const pypiFiles = new Map<string, DistFile>();
   for (const project of pypi.values()) for (const r of project.releases) for (const f of r.files) pypiFiles.set(f.filename, f);
   const condaFiles = new Map(conda.map((p) => [p.filename, p]));
-  return { pypi, conda, findPypiFile: (f) => pypiFiles.get(f), findCondaFile: (f) => condaFiles.get(f) };
+  return { pypi, conda, findPypiFile: (f) => pypiFiles.get(f), findCondaFile: (f) => condaFiles.get(f), yanked: new Map() };
 }
 
 function moduleName(name: string): string {

@@ -24,8 +24,8 @@ function tempDir(): string {
 }
 
 async function fixedPorts(): Promise<NonNullable<SandboxOptions["ports"]>> {
-  const [arm, aml, amlDataPlane, nexus, artifacts, blob] = await freePorts(6);
-  return { arm, aml, amlDataPlane, nexus, artifacts, blob };
+  const [arm, aml, amlDataPlane, nexus, artifacts, blob, containerRegistry] = await freePorts(7);
+  return { arm, aml, amlDataPlane, nexus, artifacts, blob, containerRegistry };
 }
 
 describe("sandbox state across a restart", () => {

@@ -28,7 +28,7 @@ export default async function AdminPage({ searchParams }: { searchParams: Search
   const olderHref = page.nextBefore ? `/admin?${new URLSearchParams({ ...definedEntries({ ...filter, before: undefined }), before: String(page.nextBefore) })}` : undefined;
   return (
     <>
-      <PageHeader title="Admin" description="Feed hosts, workspaces, teams, settings and the audit trail." />
+      <PageHeader title="Admin" description="Feed hosts, workspaces, registries, teams, stale environments, settings and the audit trail." />
       <AdminNav />
       <section aria-labelledby="settings-heading" className="mb-8 rounded-xl border border-slate-200 bg-white p-6 shadow-sm">
         <h2 id="settings-heading" className="mb-4 text-base font-semibold">Settings</h2>

@@ -5,6 +5,8 @@ import { AccessDenied } from "@/components/auth/access-denied";
 import { BuildFiltersForm } from "@/components/builds/build-filters-form";
 import { BuildStatusBadge } from "@/components/builds/build-status-badge";
 import { BuildTrendChart } from "@/components/builds/build-trend-chart";
+import { EnvironmentHealthSummary } from "@/components/staleness/environment-health-summary";
+import { StaleBadge } from "@/components/staleness/stale-badge";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { Skeleton } from "@/components/ui/skeleton";
@@ -58,6 +60,9 @@ export default async function BuildsPage({ searchParams }: { searchParams: Promi
       >
         <Summary dashboard={dashboard} />
       </Suspense>
+      <Suspense fallback={<Skeleton label="Loading environment health…" className="mb-6 h-[8rem]" />}>
+        <Health dashboard={dashboard} />
+      </Suspense>
       <Suspense fallback={<Skeleton label="Loading the builds…" className="h-96" />}>
         <BuildsTable dashboard={dashboard} filters={filters} />
       </Suspense>
@@ -98,8 +103,13 @@ async function Summary({ dashboard }: { dashboard: Promise<BuildDashboard> }) {
   );
 }
 
+async function Health({ dashboard }: { dashboard: Promise<BuildDashboard> }) {
+  const { health } = await dashboard;
+  return <EnvironmentHealthSummary health={health} />;
+}
+
 async function BuildsTable({ dashboard, filters }: { dashboard: Promise<BuildDashboard>; filters: BuildFilters }) {
-  const { page, options } = await dashboard;
+  const { page, options, staleness } = await dashboard;
   const teamName = new Map(options.teams.map((t) => [t.id, t.name]));
   const workspaceName = new Map(options.workspaces.map((w) => [w.id, w.name]));
   const hasFilters = Object.keys(Object.fromEntries(toSearchParams({ ...filters, cursor: undefined }))).length > 0;
@@ -108,11 +118,11 @@ async function BuildsTable({ dashboard, filters }: { dashboard: Promise<BuildDas
   return (
     <section aria-labelledby="builds-heading">
       <h2 id="builds-heading" className="mb-2 text-lg font-semibold text-slate-900">
-        {hasFilters ? "Matching builds" : "All builds"}
+        {filters.stale ? "Builds of stale environments" : hasFilters ? "Matching builds" : "All builds"}
       </h2>
       {page.builds.length === 0 ? (
         <EmptyState title={hasFilters ? "No builds match these filters" : "No builds yet"} action={hasFilters ? <Link href="/builds" className="text-sm font-medium text-sky-700 underline">Clear filters</Link> : undefined}>
-          {hasFilters ? "Widen the date range or clear a filter." : "Builds appear here as soon as a request starts building its environments."}
+          {filters.stale ? "No environment version in use is stale: every one is fresh, failing or still building." : hasFilters ? "Widen the date range or clear a filter." : "Builds appear here as soon as a request starts building its environments."}
         </EmptyState>
       ) : (
         <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white shadow-sm">
@@ -122,6 +132,7 @@ async function BuildsTable({ dashboard, filters }: { dashboard: Promise<BuildDas
               <tr>
                 <th scope="col" className="px-4 py-2">Environment</th>
                 <th scope="col" className="px-4 py-2">Status</th>
+                <th scope="col" className="px-4 py-2">Freshness</th>
                 <th scope="col" className="px-4 py-2">Failure class</th>
                 <th scope="col" className="px-4 py-2">Team</th>
                 <th scope="col" className="px-4 py-2">Workspace</th>
@@ -142,6 +153,7 @@ async function BuildsTable({ dashboard, filters }: { dashboard: Promise<BuildDas
                     {b.attempt > 1 ? <span className="ml-1 text-xs text-slate-500">attempt {b.attempt}</span> : null}
                   </td>
                   <td className="px-4 py-2"><BuildStatusBadge status={b.status} /></td>
+                  <td className="px-4 py-2">{staleBadge(staleness.get(b.environmentId))}</td>
                   <td className="px-4 py-2 text-slate-700">{b.failureClass ? FAILURE_CLASS_LABELS[b.failureClass] : "—"}</td>
                   <td className="px-4 py-2 text-slate-700">{teamName.get(b.teamId) ?? "—"}</td>
                   <td className="px-4 py-2 text-slate-700">{workspaceName.get(b.workspaceId) ?? "—"}</td>
@@ -159,6 +171,10 @@ async function BuildsTable({ dashboard, filters }: { dashboard: Promise<BuildDas
       </nav>
     </section>
   );
+}
+
+function staleBadge(reasons: Parameters<typeof StaleBadge>[0]["reasons"] | undefined) {
+  return reasons ? <StaleBadge reasons={reasons} /> : <span className="text-slate-600">—</span>;
 }
 
 function windowText(window: { from: string; to: string }): string {

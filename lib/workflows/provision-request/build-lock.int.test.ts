@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { enqueueJob } from "@/lib/jobs/enqueue-job";
-import { rebuildBuild } from "@/lib/requests/rebuild-build";
+import { rebuildBuild } from "./rebuild-build";
 import { feedRequestSchema, type FeedRequestInput } from "@/lib/validation/feed-request";
 import { actingUser } from "@/testing/approval-fixtures";
 import { settleJob } from "@/testing/jobs/settle-job";

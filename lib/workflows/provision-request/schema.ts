@@ -15,7 +15,7 @@ export const provisionPayloadSchema = z.object({
   /** Approved upstream ids, fixed when the job was enqueued (proposals resolved). */
   upstreamIds: z.array(z.string()).min(1),
   /**
-   * A rebuild of one environment of a provisioned request (lib/requests/rebuild-build): the job
+   * A rebuild of one environment of a provisioned request (lib/workflows/provision-request/rebuild-build): the job
    * starts with the earlier job's infrastructure, registration and preflight results and builds
    * only this environment, as a new version: `exact` pins every package of `fromBuildId`'s lock,
    * `fresh` resolves the request's packages again.

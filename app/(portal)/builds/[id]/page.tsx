@@ -8,6 +8,7 @@ import { BuildStatusBadge } from "@/components/builds/build-status-badge";
 import { RebuildBuildButtons } from "@/components/builds/rebuild-build-buttons";
 import { RetryBuildButton } from "@/components/builds/retry-build-button";
 import { PublishToRegistry } from "@/components/registries/publish-to-registry";
+import { StaleBanner } from "@/components/staleness/stale-banner";
 import { PageHeader } from "@/components/ui/page-header";
 import { requirePageUser } from "@/lib/auth/require-page-user";
 import { canUseSection } from "@/lib/auth/roles";
@@ -50,8 +51,10 @@ export default async function BuildPage({ params }: { params: Promise<{ id: stri
       <PageHeader
         title={`${build.environmentName}:${build.environmentVersion}`}
         description={`${build.teamName} · ${build.workspaceName} · attempt ${build.attempt}`}
-        actions={build.status === "FAILED" ? <RetryBuildButton buildId={build.id} /> : build.status === "SUCCEEDED" ? <RebuildBuildButtons buildId={build.id} hasLock={build.lock !== null} /> : undefined}
+        actions={build.status === "FAILED" ? <RetryBuildButton buildId={build.id} /> : build.status === "SUCCEEDED" && !build.staleReasons ? <RebuildBuildButtons buildId={build.id} hasLock={build.lock !== null} /> : undefined}
       />
+
+      {build.staleReasons ? <StaleBanner reasons={build.staleReasons} action={build.status === "SUCCEEDED" ? <RebuildBuildButtons buildId={build.id} hasLock={build.lock !== null} /> : undefined} /> : null}
 
       {publishPanel ? <PublishToRegistry initial={publishPanel} /> : null}
 

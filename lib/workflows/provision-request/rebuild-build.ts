@@ -7,8 +7,8 @@ import { AppError } from "@/lib/errors";
 import type { JsonValue } from "@/lib/jobs/define-job";
 import { enqueueJob } from "@/lib/jobs/enqueue-job";
 import { JobConflictError } from "@/lib/jobs/job-errors";
-import { PROVISION_REQUEST_KIND, provisionPayloadSchema } from "@/lib/workflows/provision-request/schema";
-import { requestJobSubject } from "@/lib/workflows/provision-request/start";
+import { PROVISION_REQUEST_KIND, provisionPayloadSchema } from "./schema";
+import { requestJobSubject } from "./start";
 import type { RebuildMode } from "@/lib/validation/rebuild-build";
 
 /** The provisioning steps a rebuild reuses from the job that provisioned the request. */

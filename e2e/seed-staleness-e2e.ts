@@ -1,0 +1,84 @@
+/**
+ * Data for e2e/staleness.spec.ts, run with tsx by the spec (Playwright cannot load the generated
+ * ESM Prisma client itself).
+ *   DATABASE_URL=file:./data/e2e/feedgate.db tsx e2e/seed-staleness-e2e.ts provision <run id>
+ * queues a request with two environments on the sandbox's pre-existing isolated workspace, which
+ * the e2e server's worker really builds; prints {"envs": […]} on its last line.
+ *   DATABASE_URL=… tsx e2e/seed-staleness-e2e.ts advance <run id>
+ * then moves their base image's digest forward in the sandbox's container registry (its admin
+ * endpoint, over the sandbox's HTTPS with its CA), as a patched MCR image would; prints
+ * {"image": …, "digest": …}. The spec's "Check now" then finds them stale through the real check.
+ * Both use a base image no other spec builds on, so the batch rebuilds exactly these two.
+ */
+import { readFileSync } from "node:fs";
+import { request } from "node:https";
+import path from "node:path";
+import { createDb, type PrismaClient } from "@/lib/db/client";
+import { feedRequestSchema } from "@/lib/validation/feed-request";
+
+const SUBSCRIPTION = "00000000-0000-4000-8000-00000000feed";
+const ARM_ID = `/subscriptions/${SUBSCRIPTION}/resourceGroups/rg-ml-existing/providers/Microsoft.MachineLearningServices/workspaces/mlw-vision-isolated`;
+
+const envNames = (run: string) => [`stale-a-${run}`, `stale-b-${run}`];
+const BASE_IMAGE = "mcr.microsoft.com/azureml/curated/acpt-pytorch-2.2-cuda12.1:latest";
+
+async function provision(db: PrismaClient, run: string) {
+  const vision = await db.team.findUniqueOrThrow({ where: { slug: "vision" } });
+  const workspace = await db.workspace.upsert({
+    where: { armId: ARM_ID },
+    update: {},
+    create: { teamId: vision.id, armId: ARM_ID, name: "mlw-vision-isolated", subscriptionId: SUBSCRIPTION, resourceGroup: "rg-ml-existing", region: "westeurope", publicNetworkAccess: "Disabled", network: { addressSpace: [], privateEndpoints: [] }, imageBuildCompute: "cluster001", status: "REGISTERED", lastSeenAt: new Date() },
+  });
+  const host = await db.feedHost.findFirstOrThrow({ where: { name: "nexus-sandbox" } });
+  const upstreams = await db.upstreamSource.findMany({ where: { status: "approved", kind: "pypi" } });
+  const payload = feedRequestSchema.parse({
+    teamId: vision.id,
+    title: `Staleness e2e ${run}`,
+    workspace: { mode: "existing", workspaceId: workspace.id },
+    feedHost: { mode: "existing", hostId: host.id },
+    upstreamIds: upstreams.map((u) => u.id),
+    environments: envNames(run).map((name) => ({ name, baseImage: BASE_IMAGE, conda: [], pip: ["tinyml==0.3.0"] })),
+  });
+  const request = await db.feedRequest.create({ data: { teamId: vision.id, submittedByOid: "e2e", title: payload.title, payload, status: "PROVISIONING", submittedAt: new Date() } });
+  const subject = `request:${request.id}`;
+  // What startProvisioningIfReady enqueues; the worker inside `npm start` claims it.
+  await db.job.create({ data: { kind: "provision-request", subject, activeSubject: subject, payload: { requestId: request.id, upstreamIds: payload.upstreamIds } } });
+  return { envs: envNames(run) };
+}
+
+async function advance(): Promise<{ image: string; digest: string }> {
+  const sandboxDir = path.join("data/e2e", "sandbox");
+  const endpoints = JSON.parse(readFileSync(path.join(sandboxDir, "endpoints.json"), "utf8")) as { containerRegistry?: string };
+  if (!endpoints.containerRegistry) throw new Error("the e2e sandbox has no container registry endpoint");
+  const url = new URL("/_sandbox/container-registry/advance", endpoints.containerRegistry);
+  const body = JSON.stringify({ image: BASE_IMAGE });
+  const ca = readFileSync(path.join(sandboxDir, "tls", "ca.pem"));
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: "POST", ca, headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body) } }, (res) => {
+      let text = "";
+      res.setEncoding("utf8");
+      res.on("data", (chunk: string) => (text += chunk));
+      res.on("end", () => (res.statusCode === 200 ? resolve({ image: BASE_IMAGE, digest: (JSON.parse(text) as { digest: string }).digest }) : reject(new Error(`advance answered ${res.statusCode}: ${text}`))));
+    });
+    req.on("error", reject);
+    req.end(body);
+  });
+}
+
+async function main() {
+  const url = process.env.DATABASE_URL ?? "";
+  if (!url.startsWith("file:./data/")) throw new Error(`refusing a non-local database: ${url}`);
+  const [mode, run] = process.argv.slice(2);
+  if (!run || (mode !== "provision" && mode !== "advance")) throw new Error("usage: seed-staleness-e2e.ts provision|advance <run id>");
+  const db = createDb(url);
+  try {
+    console.log(JSON.stringify(mode === "provision" ? await provision(db, run) : await advance()));
+  } finally {
+    await db.$disconnect();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
