@@ -43,7 +43,7 @@ export default async function RebuildBatchPage({ params }: { params: Promise<{ i
       </nav>
       <section aria-labelledby="batch-heading" className="mb-6 rounded-xl border border-slate-200 bg-white p-4 shadow-sm">
         <h2 id="batch-heading" className="text-lg font-semibold text-slate-900">
-          Rebuilding {label} · <span className="font-mono text-sm break-all">{batch.reasonSubject}</span>
+          {batch.isDone ? "Rebuilt" : "Rebuilding"} every environment stale because of {label.toLowerCase()} · <span className="font-mono text-sm break-all">{batch.reasonSubject}</span>
         </h2>
         <p className="mt-1 text-sm text-slate-600">Started <time dateTime={batch.createdAt.toISOString()}>{formatUtc(batch.createdAt)}</time>. Each environment is rebuilt as a new version; a request rebuilds one of its environments at a time.</p>
         <p role="status" aria-live="polite" data-testid="batch-status" className="mt-3 text-sm font-medium text-slate-900">
