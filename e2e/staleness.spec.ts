@@ -72,4 +72,11 @@ test("an admin finds the environments on a patched base image stale, rebuilds th
   await expect(page).toHaveURL(/\/admin\/staleness$/);
   await expect(page.getByTestId("stale-count")).toContainText(new RegExp(`^\\s*${after - 2} stale environment`));
   await expect(page.getByRole("heading", { name: subjectPattern })).toHaveCount(0);
+
+  // The rebuilds pulled the patched image: a new round finds them fresh, not stale again.
+  await page.getByRole("button", { name: "Check now" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Checked just now." })).toBeVisible({ timeout: 60_000 });
+  await page.reload();
+  await expect(page.getByTestId("stale-count")).toContainText(new RegExp(`^\\s*${after - 2} stale environment`));
+  await expect(page.getByRole("heading", { name: subjectPattern })).toHaveCount(0);
 });
