@@ -1,13 +1,16 @@
 import { execFileSync } from "node:child_process";
-import { readFileSync } from "node:fs";
-import { request as httpsRequest } from "node:https";
 import path from "node:path";
 import AxeBuilder from "@axe-core/playwright";
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test, type Locator, type Page } from "@playwright/test";
+import { waitForBuild } from "../testing/e2e/builds-api";
+import { sandboxAdmin } from "../testing/e2e/sandbox-admin";
 import { signInAs } from "../testing/e2e/sign-in";
+
 
 const ARTIFACTS = "e2e/artifacts";
 const DATA_DIR = "data/e2e";
+/** The sandbox cloud's pace knob. */
+const setSandboxPace = (pace: { armStepMs: number; buildStepMs: number }) => sandboxAdmin(DATA_DIR, "PUT", "/_sandbox/pace", pace);
 const run = Date.now().toString(36);
 const envs = { okEnv: "", failEnv: "" };
 
@@ -49,13 +52,13 @@ test("filters live in the URL: reload and a shared link show the same view", asy
   await expect(page).toHaveURL(/sort=oldest/);
   const table = page.getByRole("table", { name: /Builds, oldest first/ });
   await expect(table).toBeVisible();
-  const statuses = await table.locator("tbody tr td:nth-child(2)").allInnerTexts();
+  const statuses = await columnTexts(table, "Status");
   expect(statuses.length).toBeGreaterThan(0);
   expect(new Set(statuses)).toEqual(new Set(["Succeeded"]));
   const names = await table.locator("tbody tr td:nth-child(1) a").allInnerTexts();
   expect(names.every((n) => n.includes("pytorch"))).toBe(true);
   // Alice sees her own team's builds only.
-  expect(new Set(await table.locator("tbody tr td:nth-child(4)").allInnerTexts())).toEqual(new Set(["Vision Research"]));
+  expect(new Set(await columnTexts(table, "Team"))).toEqual(new Set(["Vision Research"]));
   const url = page.url();
   await page.screenshot({ path: `${ARTIFACTS}/builds-dashboard-filtered.png`, fullPage: true });
 
@@ -137,33 +140,10 @@ test("a failed build shows its failure class and guidance, and Retry starts a ne
   await expect(page.getByText("attempt 2")).toBeVisible();
 });
 
-type BuildRow = { id: string; status: string; attempt: number; logBytes: number };
-
-/** Polls the REST API as the signed-in user until a build of `environment` matches. */
-async function waitForBuild(page: Page, environment: string, predicate: (b: BuildRow) => boolean, timeoutMs: number): Promise<BuildRow> {
-  const deadline = Date.now() + timeoutMs;
-  let last: BuildRow[] = [];
-  while (Date.now() < deadline) {
-    const res = await page.request.get(`/api/v1/builds?q=${encodeURIComponent(environment)}`);
-    expect(res.status()).toBe(200);
-    last = ((await res.json()) as { builds: BuildRow[] }).builds;
-    const hit = last.find(predicate);
-    if (hit) return hit;
-    await page.waitForTimeout(300);
-  }
-  throw new Error(`no matching build of ${environment}: ${JSON.stringify(last)}`);
-}
-
-/** The sandbox cloud's pace knob (PUT /_sandbox/pace on any of its servers), trusted through its own CA. */
-async function setSandboxPace(pace: { armStepMs: number; buildStepMs: number }) {
-  const endpoints = JSON.parse(readFileSync(`${DATA_DIR}/sandbox/endpoints.json`, "utf8")) as { arm: string; caCertFile: string };
-  const body = JSON.stringify(pace);
-  await new Promise<void>((resolve, reject) => {
-    const req = httpsRequest(`${endpoints.arm}/_sandbox/pace`, { method: "PUT", ca: readFileSync(endpoints.caCertFile), headers: { authorization: "Bearer e2e", "content-type": "application/json", "content-length": Buffer.byteLength(body) } }, (res) => {
-      res.resume();
-      res.on("end", () => (res.statusCode === 200 ? resolve() : reject(new Error(`pace answered ${res.statusCode}`))));
-    });
-    req.on("error", reject);
-    req.end(body);
-  });
+/** The cells of the column under `header` (read from the table's own header, so a new column does not shift it). */
+async function columnTexts(table: Locator, header: string): Promise<string[]> {
+  const headers = (await table.locator("thead th").allInnerTexts()).map((h) => h.trim().toLowerCase());
+  const index = headers.indexOf(header.toLowerCase());
+  if (index < 0) throw new Error(`no column "${header}" in ${JSON.stringify(headers)}`);
+  return table.locator(`tbody tr td:nth-child(${index + 1})`).allInnerTexts();
 }

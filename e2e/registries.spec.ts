@@ -1,6 +1,7 @@
 import { execFileSync } from "node:child_process";
 import path from "node:path";
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test } from "@playwright/test";
+import { isFinishedBuild, waitForBuild } from "../testing/e2e/builds-api";
 import { signInAs, signOut } from "../testing/e2e/sign-in";
 
 const DATA_DIR = "data/e2e";
@@ -12,23 +13,6 @@ function seedBuiltEnvironment(): string {
   const tsx = path.join(process.cwd(), "node_modules/tsx/dist/cli.mjs");
   const out = execFileSync(process.execPath, [tsx, "e2e/seed-publish-e2e.ts", run], { env: { ...process.env, DATABASE_URL: `file:./${DATA_DIR}/feedgate.db` }, encoding: "utf8" });
   return (JSON.parse(out.trim().split("\n").pop() ?? "{}") as { env: string }).env;
-}
-
-type BuildRow = { id: string; status: string };
-
-/** Polls the REST API as the signed-in user until a build of `environment` has finished. */
-async function waitForFinishedBuild(page: Page, environment: string, timeoutMs: number): Promise<BuildRow> {
-  const deadline = Date.now() + timeoutMs;
-  let last: BuildRow[] = [];
-  while (Date.now() < deadline) {
-    const res = await page.request.get(`/api/v1/builds?q=${encodeURIComponent(environment)}`);
-    expect(res.status()).toBe(200);
-    last = ((await res.json()) as { builds: BuildRow[] }).builds;
-    const done = last.find((b) => ["SUCCEEDED", "FAILED", "CANCELLED"].includes(b.status));
-    if (done) return done;
-    await page.waitForTimeout(500);
-  }
-  throw new Error(`no finished build of ${environment}: ${JSON.stringify(last)}`);
 }
 
 test("an admin opens a registry to a team, and a member publishes a built environment and copies its registry URI", async ({ page, context }) => {
@@ -53,7 +37,7 @@ test("an admin opens a registry to a team, and a member publishes a built enviro
 
   await context.grantPermissions(["clipboard-read", "clipboard-write"]);
   await signInAs(page, "Alice Chen", "/builds");
-  const build = await waitForFinishedBuild(page, env, 240_000);
+  const build = await waitForBuild(page, env, isFinishedBuild, 240_000);
   expect(build.status).toBe("SUCCEEDED");
   await page.goto(`/builds/${build.id}`);
   const panel = page.getByRole("region", { name: "Publish to registry" });

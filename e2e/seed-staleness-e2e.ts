@@ -10,11 +10,9 @@
  * {"image": …, "digest": …}. The spec's "Check now" then finds them stale through the real check.
  * Both use a base image no other spec builds on, so the batch rebuilds exactly these two.
  */
-import { readFileSync } from "node:fs";
-import { request } from "node:https";
-import path from "node:path";
 import { createDb, type PrismaClient } from "@/lib/db/client";
 import { feedRequestSchema } from "@/lib/validation/feed-request";
+import { sandboxAdmin } from "@/testing/e2e/sandbox-admin";
 
 const SUBSCRIPTION = "00000000-0000-4000-8000-00000000feed";
 const ARM_ID = `/subscriptions/${SUBSCRIPTION}/resourceGroups/rg-ml-existing/providers/Microsoft.MachineLearningServices/workspaces/mlw-vision-isolated`;
@@ -47,22 +45,8 @@ async function provision(db: PrismaClient, run: string) {
 }
 
 async function advance(): Promise<{ image: string; digest: string }> {
-  const sandboxDir = path.join("data/e2e", "sandbox");
-  const endpoints = JSON.parse(readFileSync(path.join(sandboxDir, "endpoints.json"), "utf8")) as { containerRegistry?: string };
-  if (!endpoints.containerRegistry) throw new Error("the e2e sandbox has no container registry endpoint");
-  const url = new URL("/_sandbox/container-registry/advance", endpoints.containerRegistry);
-  const body = JSON.stringify({ image: BASE_IMAGE });
-  const ca = readFileSync(path.join(sandboxDir, "tls", "ca.pem"));
-  return new Promise((resolve, reject) => {
-    const req = request(url, { method: "POST", ca, headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body) } }, (res) => {
-      let text = "";
-      res.setEncoding("utf8");
-      res.on("data", (chunk: string) => (text += chunk));
-      res.on("end", () => (res.statusCode === 200 ? resolve({ image: BASE_IMAGE, digest: (JSON.parse(text) as { digest: string }).digest }) : reject(new Error(`advance answered ${res.statusCode}: ${text}`))));
-    });
-    req.on("error", reject);
-    req.end(body);
-  });
+  const moved = (await sandboxAdmin("data/e2e", "POST", "/_sandbox/container-registry/advance", { image: BASE_IMAGE })) as { digest: string };
+  return { image: BASE_IMAGE, digest: moved.digest };
 }
 
 async function main() {

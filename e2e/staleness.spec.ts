@@ -1,6 +1,7 @@
 import { execFileSync } from "node:child_process";
 import path from "node:path";
 import { expect, test, type Page } from "@playwright/test";
+import { isFinishedBuild, waitForBuild } from "../testing/e2e/builds-api";
 import { signInAs } from "../testing/e2e/sign-in";
 
 const DATA_DIR = "data/e2e";
@@ -11,23 +12,6 @@ function seed<T>(mode: "provision" | "advance"): T {
   const tsx = path.join(process.cwd(), "node_modules/tsx/dist/cli.mjs");
   const out = execFileSync(process.execPath, [tsx, "e2e/seed-staleness-e2e.ts", mode, run], { env: { ...process.env, DATABASE_URL: `file:./${DATA_DIR}/feedgate.db` }, encoding: "utf8" });
   return JSON.parse(out.trim().split("\n").pop() ?? "{}") as T;
-}
-
-type BuildRow = { id: string; status: string; environmentName: string };
-
-/** Polls the REST API as the signed-in user until `environment` has a finished build. */
-async function waitForFinishedBuild(page: Page, environment: string, timeoutMs: number): Promise<BuildRow> {
-  const deadline = Date.now() + timeoutMs;
-  let last: BuildRow[] = [];
-  while (Date.now() < deadline) {
-    const res = await page.request.get(`/api/v1/builds?q=${encodeURIComponent(environment)}`);
-    expect(res.status()).toBe(200);
-    last = ((await res.json()) as { builds: BuildRow[] }).builds;
-    const done = last.find((b) => b.environmentName === environment && ["SUCCEEDED", "FAILED", "CANCELLED"].includes(b.status));
-    if (done) return done;
-    await page.waitForTimeout(500);
-  }
-  throw new Error(`no finished build of ${environment}: ${JSON.stringify(last)}`);
 }
 
 async function staleCount(page: Page): Promise<number> {
@@ -41,7 +25,7 @@ test("an admin finds the environments on a patched base image stale, rebuilds th
   test.setTimeout(600_000);
   const { envs } = seed<{ envs: string[] }>("provision");
   await signInAs(page, "Dmitri Ivanov", "/admin/staleness");
-  for (const env of envs) expect((await waitForFinishedBuild(page, env, 300_000)).status).toBe("SUCCEEDED");
+  for (const env of envs) expect((await waitForBuild(page, env, isFinishedBuild, 300_000)).status).toBe("SUCCEEDED");
   await page.goto("/admin/staleness");
   await expect(page.getByRole("navigation", { name: "Admin sections" }).getByRole("link", { name: "Stale environments" })).toHaveAttribute("aria-current", "page");
   const before = await staleCount(page);
