@@ -7,10 +7,7 @@
  * Prints {"env": …} on its last line.
  */
 import { createDb } from "@/lib/db/client";
-import { feedRequestSchema } from "@/lib/validation/feed-request";
-
-const SUBSCRIPTION = "00000000-0000-4000-8000-00000000feed";
-const ARM_ID = `/subscriptions/${SUBSCRIPTION}/resourceGroups/rg-ml-existing/providers/Microsoft.MachineLearningServices/workspaces/mlw-vision-isolated`;
+import { queueExistingWorkspaceRequest } from "@/testing/e2e/existing-workspace-request";
 
 async function main() {
   const url = process.env.DATABASE_URL ?? "";
@@ -18,27 +15,8 @@ async function main() {
   const run = process.argv[2] ?? Date.now().toString(36);
   const db = createDb(url);
   try {
-    const vision = await db.team.findUniqueOrThrow({ where: { slug: "vision" } });
-    const workspace = await db.workspace.upsert({
-      where: { armId: ARM_ID },
-      update: {},
-      create: { teamId: vision.id, armId: ARM_ID, name: "mlw-vision-isolated", subscriptionId: SUBSCRIPTION, resourceGroup: "rg-ml-existing", region: "westeurope", publicNetworkAccess: "Disabled", network: { addressSpace: [], privateEndpoints: [] }, imageBuildCompute: "cluster001", status: "REGISTERED", lastSeenAt: new Date() },
-    });
-    const host = await db.feedHost.findFirstOrThrow({ where: { name: "nexus-sandbox" } });
-    const upstreams = await db.upstreamSource.findMany({ where: { status: "approved", kind: "pypi" } });
     const env = `pub-${run}`;
-    const payload = feedRequestSchema.parse({
-      teamId: vision.id,
-      title: `Publish e2e ${env}`,
-      workspace: { mode: "existing", workspaceId: workspace.id },
-      feedHost: { mode: "existing", hostId: host.id },
-      upstreamIds: upstreams.map((u) => u.id),
-      environments: [{ name: env, baseImage: "mcr.microsoft.com/azureml/openmpi4.1.0-ubuntu22.04:latest", conda: [], pip: ["tinyml==0.3.0"] }],
-    });
-    const request = await db.feedRequest.create({ data: { teamId: vision.id, submittedByOid: "e2e", title: payload.title, payload, status: "PROVISIONING", submittedAt: new Date() } });
-    const subject = `request:${request.id}`;
-    // What startProvisioningIfReady enqueues; the worker inside `npm start` claims it.
-    await db.job.create({ data: { kind: "provision-request", subject, activeSubject: subject, payload: { requestId: request.id, upstreamIds: payload.upstreamIds } } });
+    await queueExistingWorkspaceRequest(db, `Publish e2e ${env}`, [{ name: env, baseImage: "mcr.microsoft.com/azureml/openmpi4.1.0-ubuntu22.04:latest", conda: [], pip: ["tinyml==0.3.0"] }]);
     console.log(JSON.stringify({ env }));
   } finally {
     await db.$disconnect();

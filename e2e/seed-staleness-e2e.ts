@@ -11,36 +11,14 @@
  * Both use a base image no other spec builds on, so the batch rebuilds exactly these two.
  */
 import { createDb, type PrismaClient } from "@/lib/db/client";
-import { feedRequestSchema } from "@/lib/validation/feed-request";
+import { queueExistingWorkspaceRequest } from "@/testing/e2e/existing-workspace-request";
 import { sandboxAdmin } from "@/testing/e2e/sandbox-admin";
-
-const SUBSCRIPTION = "00000000-0000-4000-8000-00000000feed";
-const ARM_ID = `/subscriptions/${SUBSCRIPTION}/resourceGroups/rg-ml-existing/providers/Microsoft.MachineLearningServices/workspaces/mlw-vision-isolated`;
 
 const envNames = (run: string) => [`stale-a-${run}`, `stale-b-${run}`];
 const BASE_IMAGE = "mcr.microsoft.com/azureml/curated/acpt-pytorch-2.2-cuda12.1:latest";
 
 async function provision(db: PrismaClient, run: string) {
-  const vision = await db.team.findUniqueOrThrow({ where: { slug: "vision" } });
-  const workspace = await db.workspace.upsert({
-    where: { armId: ARM_ID },
-    update: {},
-    create: { teamId: vision.id, armId: ARM_ID, name: "mlw-vision-isolated", subscriptionId: SUBSCRIPTION, resourceGroup: "rg-ml-existing", region: "westeurope", publicNetworkAccess: "Disabled", network: { addressSpace: [], privateEndpoints: [] }, imageBuildCompute: "cluster001", status: "REGISTERED", lastSeenAt: new Date() },
-  });
-  const host = await db.feedHost.findFirstOrThrow({ where: { name: "nexus-sandbox" } });
-  const upstreams = await db.upstreamSource.findMany({ where: { status: "approved", kind: "pypi" } });
-  const payload = feedRequestSchema.parse({
-    teamId: vision.id,
-    title: `Staleness e2e ${run}`,
-    workspace: { mode: "existing", workspaceId: workspace.id },
-    feedHost: { mode: "existing", hostId: host.id },
-    upstreamIds: upstreams.map((u) => u.id),
-    environments: envNames(run).map((name) => ({ name, baseImage: BASE_IMAGE, conda: [], pip: ["tinyml==0.3.0"] })),
-  });
-  const request = await db.feedRequest.create({ data: { teamId: vision.id, submittedByOid: "e2e", title: payload.title, payload, status: "PROVISIONING", submittedAt: new Date() } });
-  const subject = `request:${request.id}`;
-  // What startProvisioningIfReady enqueues; the worker inside `npm start` claims it.
-  await db.job.create({ data: { kind: "provision-request", subject, activeSubject: subject, payload: { requestId: request.id, upstreamIds: payload.upstreamIds } } });
+  await queueExistingWorkspaceRequest(db, `Staleness e2e ${run}`, envNames(run).map((name) => ({ name, baseImage: BASE_IMAGE, conda: [], pip: ["tinyml==0.3.0"] })));
   return { envs: envNames(run) };
 }
 
